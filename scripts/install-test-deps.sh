@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives for real: OpenSSH, WireGuard (userspace),
+# miniupnpd, BIND, coturn (STUN), iptables, iproute2, tmux, qrencode. Idempotent: does nothing
+# when everything is already there.
+set -euo pipefail
+
+declare -A needs=(
+  [ssh]=openssh-client [sshd]=openssh-server [scp]=openssh-client [sftp]=openssh-client
+  [wg]=wireguard-tools [wg-quick]=wireguard-tools [wireguard-go]=wireguard-go
+  [miniupnpd]=miniupnpd [named]=bind9 [dig]=bind9-dnsutils [nsupdate]=bind9-dnsutils
+  [turnserver]=coturn [iptables]=iptables [ip]=iproute2 [tmux]=tmux [qrencode]=qrencode
+  [curl]=curl [ss]=iproute2 [ping]=iputils-ping
+)
+
+missing=()
+for bin in "${!needs[@]}"; do
+  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null 2>&1; then
+    missing+=("${needs[$bin]}")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-test-deps: all test tools present"
+  exit 0
+fi
+
+packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+echo "install-test-deps: installing ${packages}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "install-test-deps: need root (or sudo) to install: ${packages}" >&2; exit 1; fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+# shellcheck disable=SC2086
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends ${packages} </dev/null
+# Debian enables these services on install; the tests start their own instances.
+for svc in named bind9 miniupnpd coturn ssh; do
+  "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
+done
+echo "install-test-deps: done"
