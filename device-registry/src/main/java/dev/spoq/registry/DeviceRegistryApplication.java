@@ -1,12 +1,14 @@
 package dev.spoq.registry;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 
 @SpringBootApplication
 public class DeviceRegistryApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(DeviceRegistryApplication.class, args);
+    new SpringApplicationBuilder(DeviceRegistryApplication.class)
+        .properties("spring.config.name=device-registry")
+        .run(args);
   }
 }
