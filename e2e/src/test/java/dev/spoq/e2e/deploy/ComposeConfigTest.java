@@ -1,0 +1,257 @@
+package dev.spoq.e2e.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spoq.e2e.RepoPaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Validates {@code docker-compose.yml} with the real Compose CLI ({@code docker compose config}, or
+ * the Debian {@code docker-compose} when the plugin is absent; no engine needed) and checks that no
+ * secret has a default: a missing secret must stop Compose with an error naming it.
+ */
+@Tag("deploy")
+class ComposeConfigTest {
+
+  private static final Pattern INTERPOLATION =
+      Pattern.compile("\\$\\{([A-Z0-9_]+)(?:(:?[-?+])([^}]*))?}");
+  private static final Pattern SECRET_NAME =
+      Pattern.compile(".*(PASSWORD|TOKEN|SECRET|_KEY|SHA256).*");
+  private static final Set<String> SERVICES =
+      Set.of(
+          "postgres",
+          "device-registry",
+          "dns-api",
+          "relay-coordinator",
+          "jump-router",
+          "frps",
+          "proxy");
+
+  private static Path root;
+  private static Path compose;
+  private static Path exampleEnv;
+  private static List<String> composeCli;
+
+  @BeforeAll
+  static void locate() {
+    root = RepoPaths.root();
+    compose = root.resolve("docker-compose.yml");
+    exampleEnv = root.resolve("deploy/env/example.env");
+    composeCli = ComposeCli.find();
+  }
+
+  @Test
+  void exampleEnvProducesAValidConfigWithEveryServiceHealthCheckedAndRestarted() throws Exception {
+    Result result = config(exampleEnv);
+    assertThat(result.exitCode()).as("compose config failed:\n%s", result.stderr()).isZero();
+
+    Map<String, Object> model = new Yaml().load(result.stdout());
+    Map<String, Map<String, Object>> services = cast(model.get("services"));
+    assertThat(services.keySet()).containsExactlyInAnyOrderElementsOf(SERVICES);
+    for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
+      Map<String, Object> service = e.getValue();
+      assertThat(service).as("%s has a health check", e.getKey()).containsKey("healthcheck");
+      assertThat(service.get("restart"))
+          .as("%s restart policy", e.getKey())
+          .isEqualTo("unless-stopped");
+      if (service.containsKey("depends_on")) {
+        Map<String, Map<String, Object>> deps = cast(service.get("depends_on"));
+        deps.forEach(
+            (dep, cond) ->
+                assertThat(cond.get("condition"))
+                    .as("%s waits for %s to be healthy", e.getKey(), dep)
+                    .isEqualTo("service_healthy"));
+      }
+    }
+    // Start order: registry after the database, the registry's clients after the registry.
+    assertThat(dependsOn(services, "device-registry")).contains("postgres");
+    for (String client : List.of("dns-api", "relay-coordinator", "jump-router")) {
+      assertThat(dependsOn(services, client)).as(client).contains("device-registry");
+      assertThat(env(services, client))
+          .containsEntry("SPOQ_REGISTRY_BASEURL", "http://device-registry:8081")
+          .containsKey("SPOQ_REGISTRY_SERVICETOKEN");
+    }
+    assertThat(dependsOn(services, "frps")).contains("relay-coordinator");
+    assertThat(dependsOn(services, "proxy"))
+        .contains("device-registry", "dns-api", "relay-coordinator");
+
+    // Each calling service's token is the one the registry accepts for it.
+    Map<String, Object> registryEnv = env(services, "device-registry");
+    assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_DNSAPI"))
+        .isEqualTo(env(services, "dns-api").get("SPOQ_REGISTRY_SERVICETOKEN"));
+    assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_RELAYCOORDINATOR"))
+        .isEqualTo(env(services, "relay-coordinator").get("SPOQ_REGISTRY_SERVICETOKEN"));
+    assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_JUMPROUTER"))
+        .isEqualTo(env(services, "jump-router").get("SPOQ_REGISTRY_SERVICETOKEN"));
+    assertThat(registryEnv).containsKey("SPOQ_SECURITY_BOOTSTRAPADMINKEY");
+    for (String db : List.of("device-registry", "dns-api", "relay-coordinator")) {
+      assertThat(env(services, db))
+          .containsKeys(
+              "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+    }
+
+    // Persistent state lives in named volumes.
+    Map<String, Object> volumes = cast(model.get("volumes"));
+    assertThat(volumes).containsKeys("postgres-data", "jump-router-keys");
+
+    // Only the proxy, SSH and the relay are published; never the database or plain HTTP APIs.
+    for (String internal : List.of("postgres", "device-registry", "dns-api", "relay-coordinator")) {
+      assertThat(services.get(internal))
+          .as("%s is not published", internal)
+          .doesNotContainKey("ports");
+    }
+  }
+
+  @Test
+  void composeFileHasNoDefaultForAnySecret() throws IOException {
+    String text = Files.readString(compose, StandardCharsets.UTF_8);
+    Map<String, String> operators = new LinkedHashMap<>();
+    Matcher m = INTERPOLATION.matcher(text);
+    while (m.find()) {
+      if (SECRET_NAME.matcher(m.group(1)).matches()) {
+        operators.merge(m.group(1), String.valueOf(m.group(2)), (a, b) -> a + "," + b);
+      }
+    }
+    assertThat(operators).as("secrets referenced by the compose file").isNotEmpty();
+    operators.forEach(
+        (name, ops) ->
+            assertThat(ops.split(","))
+                .as("%s must be required (${%s:?...}), never defaulted", name, name)
+                .containsOnly(":?"));
+
+    // No literal credentials either: a secret-looking key's value must be an interpolation.
+    Pattern literal =
+        Pattern.compile(
+            "^\\s*([A-Z0-9_]*(PASSWORD|TOKEN|SECRET|ADMINKEY|APITOKEN)[A-Z0-9_]*)\\s*:\\s*(.+)$",
+            Pattern.MULTILINE);
+    Matcher l = literal.matcher(text);
+    while (l.find()) {
+      assertThat(l.group(3).trim())
+          .as("%s must come from the env file", l.group(1))
+          .startsWith("${")
+          .contains(":?");
+    }
+  }
+
+  @Test
+  void everyMissingSecretStopsComposeWithAnErrorNamingIt(@TempDir Path tmp) throws Exception {
+    List<String> envLines = Files.readAllLines(exampleEnv, StandardCharsets.UTF_8);
+    Set<String> secrets = new LinkedHashSet<>();
+    for (String line : envLines) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0 && SECRET_NAME.matcher(line.substring(0, eq)).matches()) {
+        secrets.add(line.substring(0, eq));
+      }
+    }
+    assertThat(secrets)
+        .contains(
+            "POSTGRES_PASSWORD",
+            "SPOQ_BOOTSTRAP_ADMIN_KEY",
+            "SPOQ_DNSAPI_SERVICE_TOKEN",
+            "SPOQ_RELAYCOORDINATOR_SERVICE_TOKEN",
+            "SPOQ_JUMPROUTER_SERVICE_TOKEN",
+            "FRPS_AUTH_TOKEN",
+            "FRPS_PLUGIN_SECRET");
+    for (String secret : secrets) {
+      List<String> without = new ArrayList<>();
+      for (String line : envLines) {
+        if (!line.startsWith(secret + "=")) {
+          without.add(line);
+        }
+      }
+      Path env = tmp.resolve("without-" + secret + ".env");
+      Files.write(env, without, StandardCharsets.UTF_8);
+      Result result = config(env);
+      assertThat(result.exitCode()).as("compose config without %s must fail", secret).isNotZero();
+      assertThat(result.stderr()).as("error names %s", secret).contains(secret);
+    }
+  }
+
+  @Test
+  void exampleEnvOnlyHoldsObviousPlaceholdersForSecrets() throws IOException {
+    for (String line : Files.readAllLines(exampleEnv, StandardCharsets.UTF_8)) {
+      int eq = line.indexOf('=');
+      if (line.startsWith("#") || eq <= 0) {
+        continue;
+      }
+      String name = line.substring(0, eq);
+      if (SECRET_NAME.matcher(name).matches()) {
+        assertThat(line.substring(eq + 1)).as("%s in example.env", name).startsWith("CHANGE-ME");
+      }
+    }
+  }
+
+  private static Result config(Path envFile) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(composeCli);
+    command.addAll(
+        List.of(
+            "-f",
+            compose.toString(),
+            "--project-directory",
+            root.toString(),
+            "--env-file",
+            envFile.toString(),
+            "config"));
+    return Result.run(command, root);
+  }
+
+  private static List<String> dependsOn(Map<String, Map<String, Object>> services, String name) {
+    Object deps = services.get(name).get("depends_on");
+    return deps == null
+        ? List.of()
+        : new ArrayList<>(((Map<?, ?>) deps).keySet().stream().map(String::valueOf).toList());
+  }
+
+  private static Map<String, Object> env(Map<String, Map<String, Object>> services, String name) {
+    return cast(services.get(name).get("environment"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  record Result(int exitCode, String stdout, String stderr) {
+
+    static Result run(List<String> command, Path dir) throws IOException, InterruptedException {
+      ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+      // Only the env file may supply values: a clean environment, so nothing leaks in from CI.
+      Map<String, String> env = pb.environment();
+      String path = env.get("PATH");
+      String home = env.get("HOME");
+      env.clear();
+      env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+      env.put("HOME", home == null ? "/tmp" : home);
+      Path out = Files.createTempFile("compose", ".out");
+      Path err = Files.createTempFile("compose", ".err");
+      try {
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("compose config did not finish: " + command);
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    }
+  }
+}

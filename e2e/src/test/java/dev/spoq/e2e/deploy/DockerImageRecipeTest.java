@@ -1,0 +1,121 @@
+package dev.spoq.e2e.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.spoq.e2e.RepoPaths;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the steps of {@code deploy/docker/Dockerfile} that do not need an engine: the Spring Boot
+ * layer extraction on a real service jar, and the image's health-check script against a live HTTP
+ * endpoint.
+ */
+@Tag("deploy")
+class DockerImageRecipeTest {
+
+  private final Path dockerfile = RepoPaths.root().resolve("deploy/docker/Dockerfile");
+  private final Path healthcheck = RepoPaths.root().resolve("deploy/docker/healthcheck.sh");
+
+  @Test
+  void layeredExtractionProducesTheLayersAndLauncherTheImageCopies(@TempDir Path tmp)
+      throws Exception {
+    Path jar = RepoPaths.execJar("device-registry");
+    Process p =
+        new ProcessBuilder(
+                javaBin(),
+                "-Djarmode=tools",
+                "-jar",
+                jar.toString(),
+                "extract",
+                "--layers",
+                "--launcher",
+                "--destination",
+                tmp.resolve("extracted").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+
+    String recipe = Files.readString(dockerfile);
+    Matcher copies = Pattern.compile("/layers/extracted/([a-z-]+)/").matcher(recipe);
+    int layers = 0;
+    while (copies.find()) {
+      layers++;
+      assertThat(tmp.resolve("extracted").resolve(copies.group(1)))
+          .as("layer %s copied by the Dockerfile", copies.group(1))
+          .isDirectory();
+    }
+    assertThat(layers).isEqualTo(4);
+    Matcher entry = Pattern.compile("ENTRYPOINT \\[\"java\", \"([a-zA-Z.]+)\"]").matcher(recipe);
+    assertThat(entry.find()).isTrue();
+    assertThat(
+            tmp.resolve("extracted/spring-boot-loader")
+                .resolve(entry.group(1).replace('.', '/') + ".class"))
+        .as("the ENTRYPOINT's launcher class is in the loader layer")
+        .isRegularFile();
+    assertThat(tmp.resolve("extracted/application"))
+        .isDirectoryRecursivelyContaining("glob:**.jar");
+    assertThat(recipe).contains("USER spoq:spoq").contains("HEALTHCHECK");
+  }
+
+  @Test
+  void healthCheckScriptPassesOnlyWhenReadinessIsUp() throws Exception {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    String[] answer = {"UP"};
+    server.createContext(
+        "/actuator/health/readiness",
+        exchange -> {
+          byte[] body = ("{\"status\":\"" + answer[0] + "\"}").getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders("UP".equals(answer[0]) ? 200 : 503, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try {
+      int port = server.getAddress().getPort();
+      assertThat(runHealthcheck(port)).isZero();
+      answer[0] = "OUT_OF_SERVICE";
+      assertThat(runHealthcheck(port)).isNotZero();
+    } finally {
+      server.stop(0);
+    }
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    assertThat(runHealthcheck(closedPort)).as("nothing listening").isNotZero();
+  }
+
+  private int runHealthcheck(int port) throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", healthcheck.toString()).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.remove("MANAGEMENT_SERVER_PORT");
+    env.put("SERVER_PORT", String.valueOf(port));
+    Process p = pb.start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
