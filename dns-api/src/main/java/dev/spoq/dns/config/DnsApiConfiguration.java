@@ -1,0 +1,94 @@
+package dev.spoq.dns.config;
+
+import dev.spoq.common.registry.CachingRegistryAuthenticator;
+import dev.spoq.common.registry.RegistryClient;
+import dev.spoq.common.web.RequestSizeLimitFilter;
+import dev.spoq.dns.address.ClientAddressResolver;
+import dev.spoq.dns.address.PublicAddressPolicy;
+import dev.spoq.dns.audit.DnsAudit;
+import dev.spoq.dns.provider.ConfiguredProvider;
+import dev.spoq.dns.provider.ProviderGate;
+import java.net.URI;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The service's wiring: registry access, provider choice, address rules, body cap. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({DnsProperties.class, RegistryProperties.class})
+public class DnsApiConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DnsApiConfiguration.class);
+
+  /** Request bodies of this API are tiny; anything over this is refused with 413. */
+  public static final long MAX_BODY_BYTES = 16 * 1024;
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  RequestSizeLimitFilter requestSizeLimitFilter() {
+    return new RequestSizeLimitFilter(MAX_BODY_BYTES);
+  }
+
+  @Bean
+  RegistryClient registryClient(RegistryProperties registry) {
+    if (registry.serviceToken() == null || registry.serviceToken().isBlank()) {
+      log.warn(
+          "spoq.registry.service-token is not set: the registry will refuse token introspection"
+              + " and every DNS request will be answered 503");
+    }
+    return new RegistryClient(
+        URI.create(registry.baseUrl()), registry.serviceToken(), registry.timeout());
+  }
+
+  @Bean
+  CachingRegistryAuthenticator registryAuthenticator(
+      RegistryClient registry, DnsProperties properties, Clock clock) {
+    if (properties.authCacheTtl().toSeconds() > 50) {
+      throw new IllegalStateException(
+          "spoq.dns.auth-cache-ttl must stay under 50 s so a revoked token stops working within"
+              + " a minute");
+    }
+    return new CachingRegistryAuthenticator(registry, properties.authCacheTtl(), clock);
+  }
+
+  @Bean
+  DnsAudit dnsAudit(RegistryClient registry) {
+    return new DnsAudit(registry);
+  }
+
+  @Bean
+  PublicAddressPolicy publicAddressPolicy(DnsProperties properties) {
+    PublicAddressPolicy policy = new PublicAddressPolicy(properties.allowedExtraRanges());
+    if (!policy.extraAllowed().isEmpty()) {
+      log.warn(
+          "spoq.dns.allowed-extra-ranges accepts non-public addresses {}: use this in test"
+              + " environments only",
+          policy.extraAllowed());
+    }
+    return policy;
+  }
+
+  @Bean
+  ClientAddressResolver clientAddressResolver(DnsProperties properties) {
+    return new ClientAddressResolver(properties.trustedProxies());
+  }
+
+  @Bean
+  ProviderGate providerGate(Clock clock) {
+    return new ProviderGate(clock);
+  }
+
+  @Bean
+  ConfiguredProvider configuredProvider(
+      DnsProperties properties, @Value("${spoq.domain:spoq.dev}") String domain, Clock clock) {
+    return ProviderFactory.create(properties, domain, clock);
+  }
+}

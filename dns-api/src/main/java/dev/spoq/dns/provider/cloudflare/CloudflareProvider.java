@@ -1,0 +1,171 @@
+package dev.spoq.dns.provider.cloudflare;
+
+import dev.spoq.dns.provider.DnsProvider;
+import dev.spoq.dns.provider.ProviderException;
+import dev.spoq.dns.provider.ProviderRecord;
+import dev.spoq.dns.provider.RecordType;
+import dev.spoq.dns.provider.cloudflare.CloudflareClient.DnsRecord;
+import dev.spoq.dns.provider.cloudflare.CloudflareClient.RecordBody;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes records through the Cloudflare API v4: the zone id is looked up by name once and cached; a
+ * record is found by type and exact name and then PATCHed, and POSTed only when missing, so
+ * Cloudflare's "record already exists" (81057) cannot happen in normal operation. The record id is
+ * cached so a later change costs one PATCH. Every record written carries the comment {@value
+ * #MANAGED_COMMENT}.
+ */
+public class CloudflareProvider implements DnsProvider {
+
+  public static final String MANAGED_COMMENT = "managed-by: spoq dns-api";
+
+  private static final Logger log = LoggerFactory.getLogger(CloudflareProvider.class);
+
+  private final CloudflareClient client;
+  private final String zoneName;
+  private final AtomicReference<String> zoneId = new AtomicReference<>();
+  private final Map<String, String> recordIds = new ConcurrentHashMap<>();
+
+  public CloudflareProvider(CloudflareClient client, String zoneName) {
+    this.client = client;
+    this.zoneName = zoneName;
+  }
+
+  @Override
+  public String name() {
+    return "cloudflare";
+  }
+
+  @Override
+  public boolean supportsProxy() {
+    return true;
+  }
+
+  @Override
+  public String zone() {
+    return zoneName;
+  }
+
+  @Override
+  public void upsert(ProviderRecord record) {
+    String zone = zoneId();
+    RecordBody body = body(record);
+    String key = key(record.fqdn(), record.type());
+    String cachedId = recordIds.get(key);
+    if (cachedId != null) {
+      try {
+        client.patchRecord(zone, cachedId, body);
+        return;
+      } catch (CloudflareApiException e) {
+        if (!isMissing(e)) {
+          throw e;
+        }
+        recordIds.remove(key, cachedId);
+        log.info(
+            "Cloudflare record {} {} was deleted at the provider; recreating",
+            record.type(),
+            record.fqdn());
+      }
+    }
+    List<DnsRecord> existing = client.listRecords(zone, record.type().name(), record.fqdn());
+    if (existing.isEmpty()) {
+      create(zone, key, record, body);
+      return;
+    }
+    DnsRecord first = existing.get(0);
+    if (!matches(first, record)) {
+      client.patchRecord(zone, first.id(), body);
+    }
+    recordIds.put(key, first.id());
+    for (DnsRecord duplicate : existing.subList(1, existing.size())) {
+      // A second value for the same name would make resolvers hand out a wrong address half the
+      // time: this name is managed here, so only our value stays.
+      log.warn(
+          "deleting extra Cloudflare {} record for {} (content {})",
+          duplicate.type(),
+          duplicate.name(),
+          duplicate.content());
+      client.deleteRecord(zone, duplicate.id());
+    }
+  }
+
+  @Override
+  public List<ProviderRecord> find(String fqdn, RecordType type) {
+    return client.listRecords(zoneId(), type.name(), fqdn).stream()
+        .map(r -> new ProviderRecord(r.name(), type, r.content(), r.ttl(), r.proxied()))
+        .toList();
+  }
+
+  /** Forgets cached ids (after a change made behind our back, or in tests). */
+  public void forgetCachedIds() {
+    zoneId.set(null);
+    recordIds.clear();
+  }
+
+  private void create(String zone, String key, ProviderRecord record, RecordBody body) {
+    try {
+      DnsRecord created = client.createRecord(zone, body);
+      recordIds.put(key, created.id());
+    } catch (CloudflareApiException e) {
+      if (!e.hasCode(CloudflareErrors.RECORD_ALREADY_EXISTS)) {
+        throw e;
+      }
+      // Someone created it between our lookup and our POST: update that one instead.
+      List<DnsRecord> now = client.listRecords(zone, record.type().name(), record.fqdn());
+      if (now.isEmpty()) {
+        throw e;
+      }
+      client.patchRecord(zone, now.get(0).id(), body);
+      recordIds.put(key, now.get(0).id());
+    }
+  }
+
+  private String zoneId() {
+    String id = zoneId.get();
+    if (id != null) {
+      return id;
+    }
+    String found =
+        client
+            .findZoneId(zoneName)
+            .orElseThrow(
+                () ->
+                    ProviderException.permanent(
+                        "Cloudflare zone "
+                            + zoneName
+                            + " not found for this API token (check spoq.dns.cloudflare.zone-name"
+                            + " and the token's zone permissions)"));
+    zoneId.set(found);
+    return found;
+  }
+
+  private static boolean isMissing(CloudflareApiException e) {
+    return e.hasCode(CloudflareErrors.RECORD_NOT_FOUND) || e.httpStatus() == 404;
+  }
+
+  private static boolean matches(DnsRecord existing, ProviderRecord wanted) {
+    ProviderRecord current =
+        new ProviderRecord(
+            existing.name(), wanted.type(), existing.content(), existing.ttl(), existing.proxied());
+    return wanted.sameAs(current) && MANAGED_COMMENT.equals(existing.comment());
+  }
+
+  private static RecordBody body(ProviderRecord record) {
+    return new RecordBody(
+        record.type().name(),
+        record.fqdn(),
+        record.content(),
+        record.proxied() ? 1 : record.ttl(),
+        record.proxied(),
+        MANAGED_COMMENT);
+  }
+
+  private static String key(String fqdn, RecordType type) {
+    return type + " " + fqdn;
+  }
+}

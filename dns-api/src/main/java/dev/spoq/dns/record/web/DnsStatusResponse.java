@@ -1,0 +1,36 @@
+package dev.spoq.dns.record.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Answer of {@code GET /api/dns/{subdomain}}: the seed's {@code dns} status block ({@code
+ * subdomain}, {@code points_to}, {@code last_update}) plus whether it is applied at the provider.
+ * The top-level fields describe the most recently changed record; {@code records} lists A and AAAA.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record DnsStatusResponse(
+    String subdomain,
+    @JsonProperty("points_to") String pointsTo,
+    @JsonProperty("last_update") String lastUpdate,
+    String state,
+    String type,
+    String provider,
+    @JsonProperty("last_applied") String lastApplied,
+    @JsonProperty("last_error") String lastError,
+    List<RecordView> records,
+    List<HistoryView> history) {
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record RecordView(
+      String type,
+      @JsonProperty("points_to") String pointsTo,
+      @JsonProperty("last_update") String lastUpdate,
+      String state,
+      @JsonProperty("last_applied") String lastApplied,
+      @JsonProperty("last_error") String lastError,
+      @JsonProperty("next_attempt") String nextAttempt) {}
+
+  record HistoryView(String type, @JsonProperty("points_to") String pointsTo, String at) {}
+}
