@@ -1,0 +1,83 @@
+package dev.spoq.e2e.harness;
+
+import dev.spoq.e2e.RepoPaths;
+import dev.spoq.testsupport.netns.NetworkNamespace;
+import dev.spoq.testsupport.process.ManagedProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One control-plane service run from its real {@code *-exec.jar} inside a namespace. */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final String module;
+  private final int port;
+  private final NetworkNamespace ns;
+  private final ManagedProcess process;
+
+  private ServiceProcess(String module, int port, NetworkNamespace ns, ManagedProcess process) {
+    this.module = module;
+    this.port = port;
+    this.ns = ns;
+    this.process = process;
+  }
+
+  public static ServiceProcess start(
+      NetworkNamespace ns, String module, int port, Map<String, String> env, Path logDir) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Java.bin(),
+                // Two shared cores: start fast, stay small.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xss512k",
+                "-Xmx320m",
+                "-jar",
+                RepoPaths.execJar(module).toString()));
+    ManagedProcess p = ns.start(module, cmd, logDir.resolve(module + ".log"), env);
+    return new ServiceProcess(module, port, ns, p);
+  }
+
+  /** Waits until the actuator health answers UP (checked from inside the namespace). */
+  public ServiceProcess awaitHealthy(Duration timeout) {
+    Wait.until(
+        module + " healthy",
+        timeout,
+        () -> {
+          if (!process.isAlive()) {
+            throw new Wait.Abort(module + " exited:\n" + tail(process.output()));
+          }
+          Http.Response r = Http.get(ns, "http://127.0.0.1:" + port + "/actuator/health", null);
+          return r.status() == 200 && r.body().contains("\"UP\"");
+        });
+    return this;
+  }
+
+  public String baseUrl(String host) {
+    return "http://" + host + ":" + port;
+  }
+
+  public String module() {
+    return module;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    return process.output();
+  }
+
+  static String tail(String text) {
+    return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
