@@ -2,8 +2,10 @@ package dev.spoq.registry;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class DeviceRegistryApplication {
 
   public static void main(String[] args) {

@@ -1,0 +1,6 @@
+package dev.spoq.registry.security;
+
+public enum ApiKeyScope {
+  ADMIN,
+  ACCOUNT
+}

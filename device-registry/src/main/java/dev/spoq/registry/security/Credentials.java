@@ -1,0 +1,113 @@
+package dev.spoq.registry.security;
+
+import dev.spoq.common.token.Tokens;
+import dev.spoq.registry.config.RegistryProperties;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves bearer secrets to callers. Only SHA-256 hashes are compared: service tokens and the
+ * bootstrap admin key are hashed once at startup, API keys and device tokens are looked up by hash.
+ */
+@Component
+public class Credentials {
+
+  public static final String DEVICE_TOKEN_PREFIX = "spoq_dev";
+  public static final String ENROLLMENT_CODE_PREFIX = "spoq_enr";
+  public static final String API_KEY_PREFIX = "spoq_key";
+
+  private final JdbcClient jdbc;
+  private final Map<String, String> serviceByTokenHash = new HashMap<>();
+  private final String bootstrapAdminKeyHash;
+
+  Credentials(JdbcClient jdbc, RegistryProperties properties) {
+    this.jdbc = jdbc;
+    properties
+        .security()
+        .serviceTokens()
+        .forEach(
+            (service, token) -> {
+              if (token != null && !token.isBlank()) {
+                serviceByTokenHash.put(Tokens.hash(token.trim()), service);
+              }
+            });
+    String admin = properties.security().bootstrapAdminKey();
+    this.bootstrapAdminKeyHash = admin.isEmpty() ? null : Tokens.hash(admin);
+  }
+
+  public Optional<ServiceCaller> service(String token, String sourceIp) {
+    String service = serviceByTokenHash.get(Tokens.hash(token));
+    return Optional.ofNullable(service).map(s -> new ServiceCaller(s, sourceIp));
+  }
+
+  public Optional<ApiKeyCaller> apiKey(String key, String sourceIp) {
+    if (key == null || !key.startsWith(API_KEY_PREFIX + "_") || key.length() > 200) {
+      return Optional.empty();
+    }
+    String hash = Tokens.hash(key);
+    if (bootstrapAdminKeyHash != null && Tokens.constantTimeEquals(hash, bootstrapAdminKeyHash)) {
+      return Optional.of(new ApiKeyCaller(null, ApiKeyScope.ADMIN, null, null, sourceIp));
+    }
+    if (!Tokens.looksValid(key)) {
+      return Optional.empty();
+    }
+    return jdbc.sql(
+            """
+            SELECT k.id, k.scope, k.account_id, a.username
+            FROM api_key k LEFT JOIN account a ON a.id = k.account_id
+            WHERE k.key_hash = ? AND k.revoked_at IS NULL
+            """)
+        .param(hash)
+        .query(
+            (rs, n) ->
+                new ApiKeyCaller(
+                    rs.getObject("id", UUID.class),
+                    ApiKeyScope.valueOf(rs.getString("scope")),
+                    rs.getObject("account_id", UUID.class),
+                    rs.getString("username"),
+                    sourceIp))
+        .optional();
+  }
+
+  public Optional<DeviceCaller> deviceToken(String token, String sourceIp) {
+    if (!Tokens.looksValid(token) || !token.startsWith(DEVICE_TOKEN_PREFIX + "_")) {
+      return Optional.empty();
+    }
+    return jdbc.sql(
+            """
+            SELECT t.id AS token_id, j.id AS jetson_id, a.id AS account_id, a.username, a.subdomain
+            FROM device_token t
+            JOIN jetson j ON j.id = t.jetson_id
+            JOIN account a ON a.id = j.account_id
+            WHERE t.token_hash = ? AND t.revoked_at IS NULL AND j.revoked_at IS NULL
+            """)
+        .param(Tokens.hash(token))
+        .query(
+            (rs, n) ->
+                new DeviceCaller(
+                    rs.getObject("token_id", UUID.class),
+                    rs.getObject("jetson_id", UUID.class),
+                    rs.getObject("account_id", UUID.class),
+                    rs.getString("username"),
+                    rs.getString("subdomain"),
+                    sourceIp))
+        .optional();
+  }
+
+  /** Any kind of credential, for endpoints several kinds may call. */
+  public Optional<? extends Caller> any(String token, String sourceIp) {
+    Optional<ServiceCaller> service = service(token, sourceIp);
+    if (service.isPresent()) {
+      return service;
+    }
+    Optional<ApiKeyCaller> key = apiKey(token, sourceIp);
+    if (key.isPresent()) {
+      return key;
+    }
+    return deviceToken(token, sourceIp);
+  }
+}
