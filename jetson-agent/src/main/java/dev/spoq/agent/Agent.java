@@ -1,0 +1,403 @@
+package dev.spoq.agent;
+
+import dev.spoq.agent.config.AgentConfig;
+import dev.spoq.agent.ddns.DdnsClient;
+import dev.spoq.agent.health.PathMonitor;
+import dev.spoq.agent.publicip.PublicIpMonitor;
+import dev.spoq.agent.registry.ControlPlaneException;
+import dev.spoq.agent.registry.Peer;
+import dev.spoq.agent.registry.PeerSet;
+import dev.spoq.agent.registry.RegistryApi;
+import dev.spoq.agent.relay.FrpcSupervisor;
+import dev.spoq.agent.relay.RelayAssignment;
+import dev.spoq.agent.relay.RelayClient;
+import dev.spoq.agent.state.AgentState;
+import dev.spoq.agent.state.Secrets;
+import dev.spoq.agent.status.ReportOutbox;
+import dev.spoq.agent.status.StatusReport;
+import dev.spoq.agent.status.StatusServer;
+import dev.spoq.agent.systemd.SdNotify;
+import dev.spoq.agent.upnp.UpnpMapper;
+import dev.spoq.agent.util.CommandRunner;
+import dev.spoq.agent.util.Json;
+import dev.spoq.agent.util.SecureFiles;
+import dev.spoq.agent.wireguard.WgDump;
+import dev.spoq.agent.wireguard.WireGuardManager;
+import dev.spoq.common.wireguard.X25519;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The daemon ({@code spoq run}): WireGuard up first (from the cached peer set when the control
+ * plane is unreachable), then periodic loops for peer sync, UPnP, public IP + DDNS, the relay,
+ * health/failover and status reports. Every loop survives failures of its dependencies.
+ */
+public class Agent implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final AgentState state;
+  private final String token;
+  private final Clock clock;
+  private final RegistryApi registry;
+  private final WireGuardManager wireguard;
+  private final UpnpMapper upnp;
+  private final PublicIpMonitor publicIp;
+  private final DdnsClient ddns;
+  private final RelayClient relayClient;
+  private final FrpcSupervisor frpc;
+  private final PathMonitor pathMonitor;
+  private final ReportOutbox outbox;
+  private final ScheduledExecutorService loops;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<String, Long> lastRx = new HashMap<>();
+  private final Map<String, Instant> lastDirectActivity = new HashMap<>();
+  private StatusServer statusServer;
+  private volatile PeerSet peers = PeerSet.empty();
+  private volatile RelayAssignment assignment;
+  private volatile String relayError;
+  private volatile Map<String, Long> relayLatency = Map.of();
+  private volatile Instant lastHealthTick = Instant.EPOCH;
+  private volatile Instant lastReport;
+  private volatile String registryError;
+  private volatile boolean closed;
+
+  public Agent(AgentConfig config) {
+    this(config, Clock.systemUTC(), new CommandRunner());
+  }
+
+  public Agent(AgentConfig config, Clock clock, CommandRunner commands) {
+    this.config = config;
+    this.clock = clock;
+    this.state = AgentState.require(config.stateFile());
+    X25519.KeyPair keys = Secrets.requireKey(config.privateKeyFile());
+    if (!keys.publicKey().base64().equals(state.publicKey())) {
+      throw new dev.spoq.agent.config.ConfigException(
+          "the private key at "
+              + config.privateKeyFile()
+              + " does not match the enrolled public key; restore the original key or re-enroll");
+    }
+    this.token = Secrets.requireToken(config.tokenFile());
+    this.registry = new RegistryApi(config.registryUrl(), config.httpTimeout());
+    this.wireguard = new WireGuardManager(config, keys, commands);
+    this.upnp = new UpnpMapper(config, clock);
+    this.publicIp = new PublicIpMonitor(config, upnp, clock);
+    this.ddns = new DdnsClient(config, state.subdomain(), state.fqdn(), token, clock);
+    this.relayClient = new RelayClient(config, token);
+    this.frpc =
+        new FrpcSupervisor(
+            config.frpcBinary(),
+            config.frpcConfigFile(),
+            config.frpcAdminPort(),
+            config.relayRestartInitial(),
+            config.relayRestartMax(),
+            clock);
+    this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
+    this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
+    this.loops =
+        Executors.newScheduledThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "agent-loop");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts everything; returns once WireGuard is up and the loops are scheduled. */
+  public void start() {
+    log.info(
+        "Spoq agent starting for {} (Jetson {}), state in {}",
+        state.fqdn(),
+        state.jetsonId(),
+        config.stateDir());
+    peers = PeerSet.loadCache(config.peersCacheFile()).orElse(PeerSet.empty());
+    try {
+      fetchPeers();
+    } catch (ControlPlaneException e) {
+      log.warn(
+          "registry unreachable at start ({}); bringing WireGuard up with {} cached peer(s)",
+          e.getMessage(),
+          peers.peers().size());
+    }
+    wireguard.up(peers.peers());
+    statusServer = new StatusServer(this, config);
+    statusServer.start();
+
+    every(config.peerPollInterval(), this::syncPeers);
+    every(config.upnpRefresh(), upnp::mapOrRefresh);
+    every(config.publicIpInterval(), this::checkPublicIp);
+    every(config.healthInterval(), this::healthTick);
+    every(config.reportInterval(), this::report);
+    if (config.relayEnabled()) {
+      every(config.relayAssignmentInterval(), this::refreshRelay);
+      loops.scheduleWithFixedDelay(
+          guarded("relay latency", this::measureLatency),
+          30,
+          config.relayLatencyInterval().toSeconds(),
+          TimeUnit.SECONDS);
+    }
+    long watchdog = SdNotify.watchdogMicros();
+    if (config.systemdWatchdog() && watchdog > 0) {
+      loops.scheduleAtFixedRate(
+          this::watchdog, 0, Math.max(1000, watchdog / 2000), TimeUnit.MILLISECONDS);
+    }
+    SdNotify.send("READY=1\nSTATUS=WireGuard " + config.wgInterface() + " up");
+    log.info("Spoq agent ready; local status on 127.0.0.1:{}", statusServer.port());
+  }
+
+  public void awaitShutdown() throws InterruptedException {
+    stopped.await();
+  }
+
+  private void every(Duration period, Runnable task) {
+    loops.scheduleWithFixedDelay(
+        guarded(task.toString(), task), 0, Math.max(100, period.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  private Runnable guarded(String name, Runnable task) {
+    return () -> {
+      if (closed) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("{} failed: {}", name, e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    };
+  }
+
+  // ---- peers -------------------------------------------------------------------------------
+
+  private boolean fetchPeers() {
+    var fresh = registry.peers(token, peers.etag());
+    registryError = null;
+    if (fresh.isEmpty()) {
+      return false;
+    }
+    boolean changed = !fresh.get().peers().equals(peers.peers());
+    peers = fresh.get();
+    peers.saveCache(config.peersCacheFile());
+    return changed;
+  }
+
+  void syncPeers() {
+    try {
+      if (fetchPeers() || !peers.peers().equals(wireguard.appliedPeers())) {
+        wireguard.sync(peers.peers());
+        log.info("peer set applied: {} peer(s) (etag {})", peers.peers().size(), peers.etag());
+      }
+    } catch (ControlPlaneException e) {
+      registryError = e.getMessage();
+      log.warn("peer sync skipped: {}", e.getMessage());
+    }
+  }
+
+  // ---- public IP and DNS ------------------------------------------------------------------
+
+  void checkPublicIp() {
+    PublicIpMonitor.Observation o = publicIp.observe();
+    ddns.onPublicIp(o.address());
+    ddns.checkResolution();
+  }
+
+  // ---- relay -------------------------------------------------------------------------------
+
+  void refreshRelay() {
+    try {
+      RelayAssignment a = relayClient.assignment();
+      assignment = a;
+      relayError = null;
+      frpc.apply(a.renderFrpcToml(config.frpcAdminPort(), config.wgListenPort()));
+    } catch (ControlPlaneException e) {
+      relayError = e.getMessage();
+      log.warn("relay assignment unavailable: {}", e.getMessage());
+    }
+  }
+
+  private void measureLatency() {
+    RelayAssignment a = assignment;
+    if (a != null && !a.regions().isEmpty()) {
+      relayLatency = relayClient.measureAndReport(a.regions());
+    }
+  }
+
+  // ---- health ------------------------------------------------------------------------------
+
+  void healthTick() {
+    lastHealthTick = clock.instant();
+    String problem = directProblem();
+    boolean relayUsable =
+        config.relayEnabled() && (frpc.snapshot().running() || assignment != null);
+    PathMonitor.Transition t = pathMonitor.update(problem, relayUsable);
+    if (t != null) {
+      log.warn("path {} -> {}: {}", t.from().wire(), t.to().wire(), t.reason());
+      if (t.to() == PathMonitor.Path.RELAY && !frpc.snapshot().running()) {
+        refreshRelay();
+      }
+      report();
+    }
+  }
+
+  /** Null when the direct path looks healthy; otherwise the reason. */
+  String directProblem() {
+    if (config.upnpEnabled()) {
+      UpnpMapper.Snapshot u = upnp.snapshot();
+      if (!"active".equals(u.status())) {
+        return "UPnP mapping " + u.status() + (u.error() == null ? "" : " (" + u.error() + ")");
+      }
+      if (!upnp.refreshedWithinLease()) {
+        return "UPnP mapping not refreshed within its lease";
+      }
+      if (!upnp.mappingPresent()) {
+        return "UPnP mapping no longer listed by the gateway";
+      }
+    }
+    DdnsClient.Snapshot d = ddns.snapshot();
+    if (config.requireDnsMatch() && Boolean.FALSE.equals(d.matches())) {
+      return "DNS " + d.subdomain() + " resolves to " + d.resolvesTo() + ", not " + d.pointsTo();
+    }
+    return trafficProblem();
+  }
+
+  /**
+   * Direct WireGuard liveness: a peer whose endpoint is not loopback (loopback = via frpc) showed a
+   * handshake or received bytes recently. Silence counts only after direct traffic was seen.
+   */
+  private String trafficProblem() {
+    var dump = wireguard.dump();
+    if (dump.isEmpty()) {
+      return "WireGuard interface " + config.wgInterface() + " is down";
+    }
+    Instant now = clock.instant();
+    for (WgDump.PeerStats p : dump.get().peers()) {
+      boolean direct = p.endpoint() != null && !p.endpoint().startsWith("127.");
+      Long previous = lastRx.put(p.publicKey(), p.transferRx());
+      boolean recentHandshake =
+          p.latestHandshake() != null
+              && p.latestHandshake().plus(config.handshakeMaxAge()).isAfter(now);
+      boolean activity = previous == null ? recentHandshake : p.transferRx() > previous;
+      if (direct && activity) {
+        lastDirectActivity.put(p.publicKey(), now);
+      }
+    }
+    if (lastDirectActivity.isEmpty()) {
+      return null;
+    }
+    Instant newest = lastDirectActivity.values().stream().max(Instant::compareTo).orElseThrow();
+    Duration silent = Duration.between(newest, now);
+    if (silent.compareTo(config.handshakeMaxAge()) > 0) {
+      return "no direct WireGuard traffic for " + silent.toSeconds() + " s";
+    }
+    return null;
+  }
+
+  // ---- status ------------------------------------------------------------------------------
+
+  public ObjectNode statusReport() {
+    return StatusReport.build(
+        clock.instant(),
+        state,
+        wireguard,
+        peers.peers(),
+        upnp.snapshot(),
+        publicIp.last().orElse(null),
+        ddns.snapshot(),
+        frpc.snapshot(),
+        assignment,
+        relayError,
+        relayLatency,
+        pathMonitor,
+        registryError,
+        outbox.size(),
+        lastReport);
+  }
+
+  /** Queues the current report and sends everything queued. */
+  public void report() {
+    ObjectNode report = statusReport();
+    SecureFiles.write(
+        config.runtimeStatusFile(),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report),
+        false);
+    outbox.enqueue(report);
+    int sent = outbox.flush(r -> registry.putStatus(token, r));
+    if (outbox.size() == 0) {
+      lastReport = clock.instant();
+      registryError = null;
+    } else {
+      registryError = "status reports queued: " + outbox.size();
+      log.warn("registry unreachable; {} status report(s) queued", outbox.size());
+    }
+    log.debug("sent {} status report(s)", sent);
+  }
+
+  /** Runs every check now (the TUI's "t"), then answers the report. */
+  public ObjectNode testNow() {
+    upnp.mapOrRefresh();
+    checkPublicIp();
+    syncPeers();
+    if (config.relayEnabled()) {
+      refreshRelay();
+    }
+    healthTick();
+    ObjectNode report = statusReport();
+    Map<String, Object> checks = new LinkedHashMap<>();
+    checks.put("direct_problem", directProblem());
+    checks.put("upnp_mapping_present", upnp.mappingPresent());
+    checks.put("dns_matches", ddns.snapshot().matches());
+    checks.put("relay_connected", frpc.snapshot().connected());
+    report.set("test", Json.MAPPER.valueToTree(checks));
+    return report;
+  }
+
+  private void watchdog() {
+    Duration since = Duration.between(lastHealthTick, clock.instant());
+    if (since.compareTo(config.healthInterval().multipliedBy(3).plusSeconds(30)) < 0) {
+      SdNotify.send("WATCHDOG=1");
+    } else {
+      log.warn("health loop stalled for {} s; withholding the watchdog ping", since.toSeconds());
+    }
+  }
+
+  public List<Peer> peers() {
+    return peers.peers();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Spoq agent stopping");
+    SdNotify.send("STOPPING=1");
+    loops.shutdownNow();
+    try {
+      loops.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    frpc.close();
+    upnp.delete();
+    if (statusServer != null) {
+      statusServer.stop();
+    }
+    log.info("Spoq agent stopped; WireGuard {} stays up", config.wgInterface());
+    stopped.countDown();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.spoq.agent.ddns;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.spoq.agent.config.AgentConfig;
+import dev.spoq.agent.publicip.DnsLookup;
+import dev.spoq.agent.registry.ControlPlaneException;
+import dev.spoq.agent.registry.HttpJson;
+import dev.spoq.agent.util.Json;
+import dev.spoq.agent.util.SecureFiles;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Keeps {@code <subdomain>.spoq.dev} pointing at the public IP through dns-api. Calls it only when
+ * the address differs from the last one dns-api accepted (persisted), retrying failures with
+ * exponential backoff; checks what the name really resolves to and reports a mismatch.
+ */
+public class DdnsClient {
+
+  private static final Logger log = LoggerFactory.getLogger(DdnsClient.class);
+
+  public record Published(
+      @JsonProperty("ip") String ip, @JsonProperty("last_update") Instant lastUpdate) {}
+
+  public record Snapshot(
+      String subdomain,
+      String pointsTo,
+      Instant lastUpdate,
+      List<String> resolvesTo,
+      Boolean matches,
+      String pending,
+      String error,
+      int updates) {}
+
+  private final AgentConfig config;
+  private final String subdomain;
+  private final String fqdn;
+  private final String token;
+  private final Clock clock;
+  private final HttpJson http;
+  private Published published;
+  private String wanted;
+  private Instant nextAttempt = Instant.MIN;
+  private Duration backoff;
+  private String error;
+  private List<String> resolvesTo = List.of();
+  private Boolean matches;
+  private int updates;
+
+  public DdnsClient(AgentConfig config, String subdomain, String fqdn, String token, Clock clock) {
+    this.config = config;
+    this.subdomain = subdomain;
+    this.fqdn = fqdn;
+    this.token = token;
+    this.clock = clock;
+    this.http = new HttpJson("dns-api", config.httpTimeout());
+    this.backoff = config.dnsRetryInitial();
+    this.published = loadPublished();
+  }
+
+  /** Called with each observation of the public IP; updates dns-api when it changed. */
+  public synchronized void onPublicIp(String ip) {
+    if (ip == null) {
+      return;
+    }
+    wanted = ip;
+    attemptIfDue();
+  }
+
+  /** Retries a pending update whose backoff has expired. */
+  public synchronized void attemptIfDue() {
+    if (wanted == null || (published != null && wanted.equals(published.ip()))) {
+      return;
+    }
+    if (clock.instant().isBefore(nextAttempt)) {
+      return;
+    }
+    try {
+      http.send(
+          "POST",
+          URI.create(config.dnsUrl() + "/api/dns/update"),
+          token,
+          Map.of("subdomain", subdomain, "ip", wanted),
+          Map.of());
+      published = new Published(wanted, clock.instant());
+      SecureFiles.write(config.dnsStateFile(), Json.MAPPER.writeValueAsString(published), false);
+      updates++;
+      error = null;
+      backoff = config.dnsRetryInitial();
+      nextAttempt = Instant.MIN;
+      log.info("DNS {} now points to {}", fqdn, wanted);
+    } catch (ControlPlaneException e) {
+      error = e.getMessage();
+      if (!e.transientFailure() && e.status() != 401 && e.status() != 403) {
+        log.warn("DNS update for {} to {} rejected: {}", fqdn, wanted, e.getMessage());
+      } else {
+        log.warn(
+            "DNS update for {} to {} failed ({}); retrying in {} s",
+            fqdn,
+            wanted,
+            e.getMessage(),
+            backoff.toSeconds());
+      }
+      nextAttempt = clock.instant().plus(backoff);
+      backoff = backoff.multipliedBy(2);
+      if (backoff.compareTo(config.dnsRetryMax()) > 0) {
+        backoff = config.dnsRetryMax();
+      }
+    }
+  }
+
+  /** Resolves the name and compares it with the published address. */
+  public synchronized void checkResolution() {
+    try {
+      resolvesTo = DnsLookup.resolveA(fqdn, config.dnsResolver(), config.publicIpTimeout());
+      String expected = published == null ? wanted : published.ip();
+      matches = expected != null && resolvesTo.contains(expected);
+      if (!matches) {
+        log.warn("DNS {} resolves to {}, expected {}", fqdn, resolvesTo, expected);
+      }
+    } catch (Exception e) {
+      resolvesTo = List.of();
+      matches = false;
+      log.warn("cannot resolve {}: {}", fqdn, e.getMessage());
+    }
+  }
+
+  public synchronized Snapshot snapshot() {
+    boolean pending = wanted != null && (published == null || !wanted.equals(published.ip()));
+    return new Snapshot(
+        fqdn,
+        published == null ? null : published.ip(),
+        published == null ? null : published.lastUpdate(),
+        resolvesTo,
+        matches,
+        pending ? wanted : null,
+        error,
+        updates);
+  }
+
+  private Published loadPublished() {
+    if (!Files.exists(config.dnsStateFile())) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readValue(config.dnsStateFile().toFile(), Published.class);
+    } catch (JacksonException e) {
+      log.warn(
+          "DNS state {} is corrupt ({}); the next public IP will be sent to dns-api once",
+          config.dnsStateFile(),
+          e.getOriginalMessage());
+      return null;
+    }
+  }
+}
