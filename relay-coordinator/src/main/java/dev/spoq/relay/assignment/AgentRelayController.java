@@ -1,0 +1,174 @@
+package dev.spoq.relay.assignment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.spoq.common.problem.ApiProblemException;
+import dev.spoq.relay.audit.Audit;
+import dev.spoq.relay.auth.Caller;
+import dev.spoq.relay.auth.CallerResolver;
+import dev.spoq.relay.config.RelaySecrets;
+import dev.spoq.relay.fleet.Relay;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The Jetson agent's API (device token): its relay assignment, latency reports, credential. */
+@RestController
+@RequestMapping("/api/relay")
+class AgentRelayController {
+
+  private final CallerResolver callers;
+  private final AssignmentService assignments;
+  private final RelayCredentials credentials;
+  private final FrpcConfigRenderer renderer;
+  private final RelaySecrets secrets;
+  private final TransactionTemplate tx;
+  private final Audit audit;
+
+  AgentRelayController(
+      CallerResolver callers,
+      AssignmentService assignments,
+      RelayCredentials credentials,
+      FrpcConfigRenderer renderer,
+      RelaySecrets secrets,
+      TransactionTemplate tx,
+      Audit audit) {
+    this.callers = callers;
+    this.assignments = assignments;
+    this.credentials = credentials;
+    this.renderer = renderer;
+    this.secrets = secrets;
+    this.tx = tx;
+    this.audit = audit;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record RelayRef(String id, String region, String host, int bindPort, String status) {
+    static RelayRef of(Relay r) {
+      return new RelayRef(r.id(), r.region(), r.publicHost(), r.bindPort(), r.status());
+    }
+  }
+
+  record AssignmentAnswer(
+      UUID jetsonId,
+      RelayRef relay,
+      int remotePort,
+      String proxyName,
+      String endpoint,
+      String reason,
+      Instant assignedAt,
+      boolean changed,
+      List<RelayRef> fallbacks,
+      String relayCredential,
+      String frpcConfigFormat,
+      String frpcConfig) {}
+
+  @GetMapping("/assignment")
+  ResponseEntity<AssignmentAnswer> assignment(
+      @RequestHeader(value = "Authorization", required = false) String authorization,
+      HttpServletRequest request) {
+    Caller.Device device = callers.requireDevice(authorization);
+    AssignmentAnswer answer = answer(device.jetsonId(), false);
+    if (answer.changed()) {
+      audit.record(
+          device.actor(),
+          "relay.assignment.changed",
+          answer.relay().id() + ":" + answer.remotePort(),
+          request.getRemoteAddr(),
+          "SUCCESS",
+          Map.of("reason", answer.reason()));
+    }
+    return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(answer);
+  }
+
+  /** Replaces the Jetson's relay credential; the answer carries the new one and the new config. */
+  @PostMapping("/credential/rotate")
+  ResponseEntity<AssignmentAnswer> rotate(
+      @RequestHeader(value = "Authorization", required = false) String authorization,
+      HttpServletRequest request) {
+    Caller.Device device = callers.requireDevice(authorization);
+    AssignmentAnswer answer = answer(device.jetsonId(), true);
+    audit.record(
+        device.actor(),
+        "relay.credential.rotated",
+        "jetson:" + device.jetsonId(),
+        request.getRemoteAddr(),
+        "SUCCESS",
+        Map.of());
+    return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(answer);
+  }
+
+  record Measurement(
+      @NotNull @Pattern(regexp = "[a-z][a-z0-9-]{0,31}", message = "must be a region name")
+          String region,
+      @NotNull
+          @DecimalMin(value = "0.0", message = "must be >= 0")
+          @DecimalMax(value = "60000.0", message = "must be <= 60000")
+          Double rttMillis) {}
+
+  record LatencyReport(
+      @NotNull @NotEmpty @Size(max = 32, message = "at most 32 measurements") @Valid
+          List<Measurement> measurements) {}
+
+  record LatencyAnswer(int stored) {}
+
+  @PostMapping("/latency")
+  LatencyAnswer latency(
+      @RequestHeader(value = "Authorization", required = false) String authorization,
+      @Valid @RequestBody LatencyReport report) {
+    Caller.Device device = callers.requireDevice(authorization);
+    Map<String, Double> byRegion = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (Measurement m : report.measurements()) {
+      if (!seen.add(m.region())) {
+        throw ApiProblemException.invalid("Each region may appear once per report.");
+      }
+      byRegion.put(m.region(), m.rttMillis());
+    }
+    assignments.recordLatency(device.jetsonId(), byRegion);
+    return new LatencyAnswer(byRegion.size());
+  }
+
+  private AssignmentAnswer answer(UUID jetsonId, boolean rotate) {
+    AssignmentService.Placement placement = assignments.place(jetsonId);
+    String credential =
+        tx.execute(s -> rotate ? credentials.rotate(jetsonId) : credentials.current(jetsonId));
+    Assignment a = placement.assignment();
+    Relay relay = placement.relay();
+    String config =
+        renderer.render(jetsonId, relay, a.remotePort(), secrets.frpsAuthToken(), credential);
+    return new AssignmentAnswer(
+        jetsonId,
+        RelayRef.of(relay),
+        a.remotePort(),
+        ProxyNames.of(jetsonId),
+        Relay.hostPort(relay.publicHost(), a.remotePort()),
+        a.reason(),
+        a.assignedAt(),
+        placement.changed(),
+        placement.fallbacks().stream().map(RelayRef::of).toList(),
+        credential,
+        "toml",
+        config);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.spoq.relay.assignment;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A Jetson's relay and remote UDP port, as stored. */
+public record Assignment(
+    UUID jetsonId,
+    String relayId,
+    int remotePort,
+    String reason,
+    Instant assignedAt,
+    boolean proxyOpen,
+    Instant lastLoginAt,
+    Instant lastProxyAt,
+    Instant lastClosedAt) {}

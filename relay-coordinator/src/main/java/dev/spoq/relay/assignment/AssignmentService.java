@@ -1,0 +1,179 @@
+package dev.spoq.relay.assignment;
+
+import dev.spoq.common.problem.ApiProblemException;
+import dev.spoq.common.problem.ProblemTypes;
+import dev.spoq.relay.config.RelayProperties;
+import dev.spoq.relay.fleet.Relay;
+import dev.spoq.relay.fleet.RelayRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Gives each Jetson a relay and a remote UDP port, and moves it when the rules say so (see {@link
+ * RelaySelector}). Concurrency: one Jetson's changes are serialised by an advisory lock; every port
+ * hand-out on a relay happens with that relay's row locked (so capacity holds); and the {@code
+ * UNIQUE (relay_id, remote_port)} constraint is the last word. Conflicts are retried.
+ */
+@Service
+public class AssignmentService {
+
+  private static final Logger log = LoggerFactory.getLogger(AssignmentService.class);
+  private static final int ATTEMPTS = 8;
+
+  private final AssignmentRepository assignments;
+  private final RelayRepository relays;
+  private final LatencyRepository latencies;
+  private final TransactionTemplate tx;
+  private final RelaySelector selector;
+  private final RelayProperties.Assignment settings;
+  private final Clock clock;
+
+  AssignmentService(
+      AssignmentRepository assignments,
+      RelayRepository relays,
+      LatencyRepository latencies,
+      TransactionTemplate tx,
+      RelayProperties properties,
+      Clock clock) {
+    this.assignments = assignments;
+    this.relays = relays;
+    this.latencies = latencies;
+    this.tx = tx;
+    this.settings = properties.relay().assignment();
+    this.selector =
+        new RelaySelector(
+            properties.relay().defaultRegion(),
+            settings.muchBetterMarginMs(),
+            settings.muchBetterRatio());
+    this.clock = clock;
+  }
+
+  /** A Jetson's assignment with its relay and the ordered fallbacks. */
+  public record Placement(
+      Assignment assignment, Relay relay, List<Relay> fallbacks, boolean changed) {}
+
+  /** Creates, keeps or moves the Jetson's assignment, following the rules. */
+  public Placement place(UUID jetsonId) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx.execute(status -> placeInTransaction(jetsonId));
+      } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        log.debug("assignment of {} conflicted (attempt {}), retrying", jetsonId, attempt);
+      }
+    }
+  }
+
+  /** The Jetson's current assignment, without changing anything. */
+  public Optional<Assignment> current(UUID jetsonId) {
+    return assignments.find(jetsonId);
+  }
+
+  /**
+   * Moves every Jetson off a relay that is down or draining. A Jetson for whom no other relay has
+   * room stays (and is moved by a later call, or when it asks for its assignment).
+   *
+   * @return how many Jetsons moved
+   */
+  public int evacuate(String relayId) {
+    int moved = 0;
+    for (Assignment a : assignments.onRelay(relayId)) {
+      Placement p = place(a.jetsonId());
+      if (!p.assignment().relayId().equals(relayId)) {
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  public void recordLatency(UUID jetsonId, Map<String, Double> rttByRegion) {
+    Instant now = clock.instant();
+    tx.executeWithoutResult(
+        status -> rttByRegion.forEach((region, rtt) -> latencies.save(jetsonId, region, rtt, now)));
+  }
+
+  private Placement placeInTransaction(UUID jetsonId) {
+    assignments.lockJetson(jetsonId);
+    Optional<Assignment> existing = assignments.find(jetsonId);
+    List<Relay> all = relays.findAll();
+    Map<String, Integer> counts = relays.assignedCounts();
+    List<RelaySelector.Load> loads = new ArrayList<>();
+    for (Relay r : all) {
+      loads.add(new RelaySelector.Load(r, counts.getOrDefault(r.id(), 0)));
+    }
+    Map<String, Double> rtts =
+        latencies.fresh(jetsonId, clock.instant().minus(settings.latencyMaxAge()));
+    Optional<RelaySelector.Load> current =
+        existing.flatMap(
+            a -> loads.stream().filter(l -> l.relay().id().equals(a.relayId())).findFirst());
+
+    RelaySelector.Decision decision = selector.decide(current, loads, rtts);
+    if (decision.keep()) {
+      Relay relay = current.get().relay();
+      return new Placement(existing.get(), relay, relaysOf(decision.candidates()), false);
+    }
+    for (RelaySelector.Load candidate : decision.candidates()) {
+      Relay locked = relays.lock(candidate.relay().id()).orElse(null);
+      if (locked == null || !locked.acceptsNewJetsons()) {
+        continue;
+      }
+      if (relays.assignedCount(locked.id()) >= locked.effectiveCapacity()) {
+        continue;
+      }
+      OptionalInt port =
+          assignments.freePort(locked.id(), locked.portRangeStart(), locked.portRangeEnd());
+      if (port.isEmpty()) {
+        continue;
+      }
+      String reason =
+          existing.isEmpty()
+              ? decision.reason()
+              : "moved from " + existing.get().relayId() + ": " + decision.reason();
+      assignments.upsert(jetsonId, locked.id(), port.getAsInt(), reason);
+      Assignment placed = assignments.find(jetsonId).orElseThrow();
+      List<Relay> fallbacks =
+          relaysOf(
+              decision.candidates().stream()
+                  .filter(l -> !l.relay().id().equals(locked.id()))
+                  .toList());
+      if (existing.isPresent()) {
+        log.info(
+            "jetson {} moved from relay {} to {}:{} ({})",
+            jetsonId,
+            existing.get().relayId(),
+            locked.id(),
+            port.getAsInt(),
+            decision.reason());
+      }
+      return new Placement(placed, locked, fallbacks, true);
+    }
+    if (existing.isPresent() && current.isPresent()) {
+      // Nowhere to go: stay on the (down/draining/full) relay rather than lose the port.
+      return new Placement(existing.get(), current.get().relay(), List.of(), false);
+    }
+    throw new ApiProblemException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemTypes.of("no-relay-available"),
+        "No relay available",
+        "No relay is up with free capacity right now; try again later.");
+  }
+
+  private static List<Relay> relaysOf(List<RelaySelector.Load> loads) {
+    return loads.stream().map(RelaySelector.Load::relay).limit(5).toList();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.spoq.relay.assignment;
+
+import dev.spoq.common.token.Tokens;
+import dev.spoq.relay.config.RelaySecrets;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Per-Jetson relay credentials ({@code spoq_rly_...}, 256 bits). The plaintext is never stored: it
+ * is HMAC-SHA256(credential-key, "{jetsonId}:{generation}"), so the coordinator can show it to the
+ * Jetson in every assignment answer, and the table keeps only its SHA-256 for the frps plugin's
+ * look-up. Rotating bumps the generation: the old credential stops working at once.
+ */
+@Component
+public class RelayCredentials {
+
+  public static final String PREFIX = "spoq_rly";
+
+  private final JdbcClient jdbc;
+  private final byte[] key;
+
+  RelayCredentials(JdbcClient jdbc, RelaySecrets secrets) {
+    this.jdbc = jdbc;
+    this.key = secrets.credentialKey();
+  }
+
+  /** Issues (first call) or re-derives the Jetson's credential. Call inside a transaction. */
+  public String current(UUID jetsonId) {
+    Optional<Integer> generation =
+        jdbc.sql("SELECT generation FROM relay_credential WHERE jetson_id = ? FOR UPDATE")
+            .param(jetsonId)
+            .query(Integer.class)
+            .optional();
+    if (generation.isEmpty()) {
+      String credential = derive(jetsonId, 1);
+      jdbc.sql(
+              "INSERT INTO relay_credential (jetson_id, generation, token_hash) VALUES (?, 1, ?)"
+                  + " ON CONFLICT (jetson_id) DO NOTHING")
+          .params(jetsonId, Tokens.hash(credential))
+          .update();
+      return current(jetsonId);
+    }
+    String credential = derive(jetsonId, generation.get());
+    // Self-heal after a credential-key change: the stored hash follows the derivation.
+    jdbc.sql("UPDATE relay_credential SET token_hash = ? WHERE jetson_id = ? AND token_hash <> ?")
+        .params(Tokens.hash(credential), jetsonId, Tokens.hash(credential))
+        .update();
+    return credential;
+  }
+
+  /** Replaces the Jetson's credential; the previous one is refused from now on. */
+  public String rotate(UUID jetsonId) {
+    current(jetsonId);
+    int generation =
+        jdbc.sql(
+                "UPDATE relay_credential SET generation = generation + 1, issued_at = now()"
+                    + " WHERE jetson_id = ? RETURNING generation")
+            .param(jetsonId)
+            .query(Integer.class)
+            .single();
+    String credential = derive(jetsonId, generation);
+    jdbc.sql("UPDATE relay_credential SET token_hash = ? WHERE jetson_id = ?")
+        .params(Tokens.hash(credential), jetsonId)
+        .update();
+    return credential;
+  }
+
+  /** Whether the text has the shape of a relay credential (cheap check before any look-up). */
+  public static boolean looksLikeCredential(String text) {
+    return Tokens.looksValid(text) && text.startsWith(PREFIX + "_");
+  }
+
+  private String derive(UUID jetsonId, int generation) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      byte[] digest = mac.doFinal((jetsonId + ":" + generation).getBytes(StandardCharsets.UTF_8));
+      return PREFIX + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.spoq.relay.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything the relay coordinator reads from configuration under {@code spoq.*}. Every value has a
+ * default, so the service starts with only the shared settings (datasource, registry) given.
+ *
+ * @param domain the product domain; a Jetson's direct endpoint is {@code <subdomain>.<domain>}
+ * @param registry where the device registry is and this service's credential there
+ * @param relay the relay fleet's settings
+ * @param limits request body cap
+ */
+@ConfigurationProperties("spoq")
+public record RelayProperties(String domain, Registry registry, Relay relay, Limits limits) {
+
+  public RelayProperties {
+    domain = blank(domain) ? "spoq.dev" : domain.trim();
+    registry = registry == null ? new Registry(null, null, null, null) : registry;
+    relay = relay == null ? Relay.defaults() : relay;
+    limits = limits == null ? new Limits(65536) : limits;
+  }
+
+  /**
+   * @param baseUrl the registry's base URL
+   * @param serviceToken this service's bearer credential at the registry
+   * @param timeout per-request timeout towards the registry
+   * @param authCacheTtl how long an introspection answer (device token, API key) is trusted
+   */
+  public record Registry(
+      String baseUrl, String serviceToken, Duration timeout, Duration authCacheTtl) {
+    public Registry {
+      baseUrl = blank(baseUrl) ? "http://localhost:8081" : baseUrl.trim();
+      serviceToken = serviceToken == null ? "" : serviceToken.trim();
+      timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+      authCacheTtl = authCacheTtl == null ? Duration.ofSeconds(15) : authCacheTtl;
+    }
+  }
+
+  /**
+   * @param pluginSecret secret path segment of the frps plugin endpoint; empty = random per start
+   * @param frpsAuthToken the fleet-wide frps {@code auth.token}; empty = random per start
+   * @param credentialKey HMAC key the per-Jetson relay credentials derive from; empty = random
+   * @param defaultRegion region preferred when a Jetson reported no latency
+   */
+  public record Relay(
+      String pluginSecret,
+      String frpsAuthToken,
+      String credentialKey,
+      String defaultRegion,
+      Assignment assignment,
+      Health health,
+      Usage usage,
+      Plugin plugin,
+      Connect connect,
+      Scaling scaling,
+      Frpc frpc) {
+    public Relay {
+      pluginSecret = pluginSecret == null ? "" : pluginSecret.trim();
+      frpsAuthToken = frpsAuthToken == null ? "" : frpsAuthToken.trim();
+      credentialKey = credentialKey == null ? "" : credentialKey.trim();
+      defaultRegion = blank(defaultRegion) ? "us" : defaultRegion.trim();
+      assignment = assignment == null ? new Assignment(null, null, null) : assignment;
+      health = health == null ? new Health(null, null, null, null) : health;
+      usage = usage == null ? new Usage(null, null, null, null) : usage;
+      plugin = plugin == null ? new Plugin(null) : plugin;
+      connect = connect == null ? new Connect(null) : connect;
+      scaling = scaling == null ? new Scaling(null) : scaling;
+      frpc = frpc == null ? new Frpc(null, null, null, null) : frpc;
+    }
+
+    static Relay defaults() {
+      return new Relay(null, null, null, null, null, null, null, null, null, null, null);
+    }
+  }
+
+  /**
+   * Stickiness: a Jetson moves to a relay in another region only when that region's RTT is lower by
+   * at least {@code muchBetterMarginMs} AND at most {@code muchBetterRatio} times the current
+   * region's RTT.
+   */
+  public record Assignment(
+      Double muchBetterMarginMs, Double muchBetterRatio, Duration latencyMaxAge) {
+    public Assignment {
+      muchBetterMarginMs = muchBetterMarginMs == null ? 50.0 : muchBetterMarginMs;
+      muchBetterRatio = muchBetterRatio == null ? 0.7 : muchBetterRatio;
+      latencyMaxAge = latencyMaxAge == null ? Duration.ofDays(7) : latencyMaxAge;
+    }
+  }
+
+  /**
+   * Health polling of each frps admin API ({@code /healthz}, {@code /api/serverinfo}).
+   *
+   * @param failureThreshold consecutive failed polls after which a relay is DOWN
+   */
+  public record Health(
+      Boolean enabled, Duration interval, Duration timeout, Integer failureThreshold) {
+    public Health {
+      enabled = enabled == null || enabled;
+      interval = interval == null ? Duration.ofSeconds(15) : interval;
+      timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
+      failureThreshold = failureThreshold == null || failureThreshold < 1 ? 3 : failureThreshold;
+    }
+  }
+
+  /** Scraping of each frps {@code /metrics}. */
+  public record Usage(
+      Boolean enabled, Duration interval, Duration timeout, Boolean perJetsonMetrics) {
+    public Usage {
+      enabled = enabled == null || enabled;
+      interval = interval == null ? Duration.ofSeconds(60) : interval;
+      timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+      perJetsonMetrics = perJetsonMetrics == null || perJetsonMetrics;
+    }
+  }
+
+  /**
+   * @param revocationCacheTtl how long the registry's "Jetson not revoked" answer is trusted
+   */
+  public record Plugin(Duration revocationCacheTtl) {
+    public Plugin {
+      revocationCacheTtl = revocationCacheTtl == null ? Duration.ofSeconds(10) : revocationCacheTtl;
+    }
+  }
+
+  /**
+   * @param statusMaxAge an agent status report older than this does not vouch for direct
+   */
+  public record Connect(Duration statusMaxAge) {
+    public Connect {
+      statusMaxAge = statusMaxAge == null ? Duration.ofMinutes(3) : statusMaxAge;
+    }
+  }
+
+  /**
+   * @param threshold utilisation (0..1) past which another relay is recommended
+   */
+  public record Scaling(Double threshold) {
+    public Scaling {
+      threshold = threshold == null ? 0.8 : threshold;
+    }
+  }
+
+  /** Values written into the generated frpc configuration. */
+  public record Frpc(
+      Integer adminPort,
+      Integer heartbeatIntervalSeconds,
+      Integer heartbeatTimeoutSeconds,
+      Integer localPort) {
+    public Frpc {
+      adminPort = adminPort == null ? 7400 : adminPort;
+      heartbeatIntervalSeconds = heartbeatIntervalSeconds == null ? 30 : heartbeatIntervalSeconds;
+      heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 90 : heartbeatTimeoutSeconds;
+      localPort = localPort == null ? 51820 : localPort;
+    }
+  }
+
+  public record Limits(long maxBodyBytes) {
+    public Limits {
+      maxBodyBytes = maxBodyBytes <= 0 ? 65536 : maxBodyBytes;
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,114 @@
+package dev.spoq.relay.fleet;
+
+import dev.spoq.relay.assignment.AssignmentService;
+import dev.spoq.relay.audit.Audit;
+import dev.spoq.relay.config.RelayProperties;
+import dev.spoq.relay.usage.UsageMetrics;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Polls every relay's frps admin API: {@code GET /healthz} and {@code GET /api/serverinfo} (basic
+ * auth). After {@code failure-threshold} consecutive failures a relay is DOWN and its Jetsons are
+ * moved; one good poll brings it back UP (Jetsons are not moved back: assignments are sticky).
+ */
+@Component
+public class HealthPoller {
+
+  private static final Logger log = LoggerFactory.getLogger(HealthPoller.class);
+
+  private final RelayRepository relays;
+  private final FrpsAdminClient frps;
+  private final AssignmentService assignments;
+  private final RelayProperties.Health settings;
+  private final Audit audit;
+  private final UsageMetrics metrics;
+  private final Clock clock;
+
+  HealthPoller(
+      RelayRepository relays,
+      FrpsAdminClient frps,
+      AssignmentService assignments,
+      RelayProperties properties,
+      Audit audit,
+      UsageMetrics metrics,
+      Clock clock) {
+    this.relays = relays;
+    this.frps = frps;
+    this.assignments = assignments;
+    this.settings = properties.relay().health();
+    this.audit = audit;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      initialDelayString = "${spoq.relay.health.initial-delay:2s}",
+      fixedDelayString = "${spoq.relay.health.interval:15s}")
+  void scheduled() {
+    if (settings.enabled()) {
+      pollAll();
+    }
+  }
+
+  /** One round over every relay. */
+  public void pollAll() {
+    for (Relay relay : relays.findAll()) {
+      try {
+        poll(relay);
+      } catch (RuntimeException e) {
+        log.error("health poll of relay {} failed unexpectedly", relay.id(), e);
+      }
+    }
+    metrics.refresh();
+  }
+
+  void poll(Relay relay) {
+    try {
+      frps.healthz(relay, settings.timeout());
+      FrpsAdminClient.ServerInfo info = frps.serverInfo(relay, settings.timeout());
+      if (info.bindPort() != relay.bindPort()) {
+        log.warn(
+            "relay {}: frps reports bindPort {} but the fleet has {}",
+            relay.id(),
+            info.bindPort(),
+            relay.bindPort());
+      }
+      relays.recordHealthy(relay.id(), clock.instant(), info.version(), info.clientCounts());
+      if (!relay.isUp()) {
+        log.info("relay {} is UP (was {})", relay.id(), relay.status());
+        audit.record(
+            "service:relay-coordinator",
+            "relay.up",
+            "relay:" + relay.id(),
+            null,
+            "SUCCESS",
+            Map.of("was", relay.status()));
+      }
+    } catch (FrpsAdminClient.FrpsException e) {
+      int failures = relays.recordFailure(relay.id(), clock.instant(), e.getMessage());
+      log.warn(
+          "relay {} health poll failed ({} in a row): {}", relay.id(), failures, e.getMessage());
+      if (failures >= settings.failureThreshold() && !Relay.DOWN.equals(relay.status())) {
+        relays.markDown(relay.id());
+        int moved = assignments.evacuate(relay.id());
+        log.warn(
+            "relay {} is DOWN after {} failures; moved {} Jetson(s)", relay.id(), failures, moved);
+        audit.record(
+            "service:relay-coordinator",
+            "relay.down",
+            "relay:" + relay.id(),
+            null,
+            "FAILURE",
+            Map.of("failures", failures, "moved", moved, "error", e.getMessage()));
+      } else if (Relay.DOWN.equals(relay.status())) {
+        // Still down: move anyone left behind earlier for lack of room elsewhere.
+        assignments.evacuate(relay.id());
+      }
+    }
+  }
+}
