@@ -1,5 +1,6 @@
 package dev.spoq.dns.provider.rfc2136;
 
+import dev.spoq.dns.address.IpLiterals;
 import dev.spoq.dns.provider.DnsProvider;
 import dev.spoq.dns.provider.ProviderException;
 import dev.spoq.dns.provider.ProviderRecord;
@@ -107,7 +108,7 @@ public class Rfc2136Provider implements DnsProvider {
             new ProviderRecord(
                 stripDot(r.getName().toString()),
                 type,
-                stripDot(r.rdataToString()),
+                content(type, r.rdataToString()),
                 (int) r.getTTL(),
                 false));
       }
@@ -174,6 +175,13 @@ public class Rfc2136Provider implements DnsProvider {
     } catch (TextParseException e) {
       throw new IllegalArgumentException("not a DNS name: " + text);
     }
+  }
+
+  private static String content(RecordType type, String rdata) {
+    if (type == RecordType.CNAME) {
+      return stripDot(rdata);
+    }
+    return IpLiterals.parse(rdata).map(IpLiterals::canonical).orElse(rdata);
   }
 
   private static String stripDot(String s) {
