@@ -13,6 +13,7 @@ import dev.spoq.agent.relay.RelayAssignment;
 import dev.spoq.agent.relay.RelayClient;
 import dev.spoq.agent.state.AgentState;
 import dev.spoq.agent.state.Secrets;
+import dev.spoq.agent.status.RegistryReport;
 import dev.spoq.agent.status.ReportOutbox;
 import dev.spoq.agent.status.StatusReport;
 import dev.spoq.agent.status.StatusServer;
@@ -47,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class Agent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  static final String VERSION = "0.1.0";
 
   private final AgentConfig config;
   private final AgentState state;
@@ -74,14 +76,16 @@ public class Agent implements AutoCloseable {
   private volatile Instant lastReport;
   private volatile String registryError;
   private volatile boolean closed;
+  private final Instant startedAt;
 
   public Agent(AgentConfig config) {
-    this(config, Clock.systemUTC(), new CommandRunner());
+    this(config, Clock.systemUTC(), new CommandRunner(config.wgNetns()));
   }
 
   public Agent(AgentConfig config, Clock clock, CommandRunner commands) {
     this.config = config;
     this.clock = clock;
+    this.startedAt = clock.instant();
     this.state = AgentState.require(config.stateFile());
     X25519.KeyPair keys = Secrets.requireKey(config.privateKeyFile());
     if (!keys.publicKey().base64().equals(state.publicKey())) {
@@ -335,7 +339,13 @@ public class Agent implements AutoCloseable {
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report),
         false);
     outbox.enqueue(report);
-    int sent = outbox.flush(r -> registry.putStatus(token, r));
+    int sent =
+        outbox.flush(
+            r ->
+                registry.putStatus(
+                    token,
+                    RegistryReport.project(
+                        r, VERSION, Duration.between(startedAt, clock.instant()).toSeconds())));
     if (outbox.size() == 0) {
       lastReport = clock.instant();
       registryError = null;

@@ -22,6 +22,7 @@ final class Defaults {
     put("wireguard.listen-port", "51820");
     put("wireguard.private-key", "");
     put("wireguard.go-binary", "wireguard-go");
+    put("wireguard.netns", "");
     put("peers.poll-interval", "30s");
 
     put("status.port", "8090");

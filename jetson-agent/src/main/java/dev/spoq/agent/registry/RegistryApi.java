@@ -108,19 +108,37 @@ public class RegistryApi {
     body.put("name", name);
     body.put("profile", profile);
     body.put("publicKey", publicKey);
-    JsonNode json =
-        http.send("POST", uri("/api/jetsons/self/devices"), token, body, Map.of()).body();
+    JsonNode json;
+    try {
+      json = http.send("POST", uri("/api/jetsons/self/devices"), token, body, Map.of()).body();
+    } catch (ControlPlaneException e) {
+      if (e.status() != 404 || !e.getMessage().contains("create it first")) {
+        throw e;
+      }
+      http.send(
+          "POST",
+          uri("/api/jetsons/self/profiles"),
+          token,
+          Map.of("number", profile, "name", "profile-" + profile),
+          Map.of());
+      json = http.send("POST", uri("/api/jetsons/self/devices"), token, body, Map.of()).body();
+    }
     requireObject(json, "device registration");
-    String address = first(json, "address", "ip");
+    JsonNode device = json.path("device");
+    JsonNode client = json.path("clientConfig");
+    String address = first(client, "address");
+    if (address == null) {
+      address = first(device, "address");
+    }
     if (address == null) {
       throw new ControlPlaneException("registry device answer lacks the address", 200);
     }
     return new DeviceRegistration(
-        Optional.ofNullable(first(json, "name")).orElse(name),
-        json.path("profile").asInt(profile),
+        Optional.ofNullable(first(device, "name")).orElse(name),
+        device.path("profile").asInt(profile),
         address,
-        first(json, "endpoint"),
-        first(json, "jetsonPublicKey", "serverPublicKey"));
+        first(client, "endpoint"),
+        first(client, "peerPublicKey"));
   }
 
   /** The usernames allowed to log in over SSH (for the sshd drop-in's AllowUsers). */

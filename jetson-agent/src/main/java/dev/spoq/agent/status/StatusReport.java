@@ -123,6 +123,10 @@ public final class StatusReport {
     ip.put("cgnat", publicIp != null && publicIp.cgnat());
 
     root.put("path", path.path().wire());
+    ObjectNode c = root.putObject("connection");
+    c.put("mode", path.path() == PathMonitor.Path.NONE ? "offline" : path.path().wire());
+    List<PathMonitor.Transition> history = path.transitions();
+    c.put("since", history.isEmpty() ? null : history.get(history.size() - 1).at().toString());
     ObjectNode h = root.putObject("health");
     h.put("reason", path.reason());
     ArrayNode transitions = h.putArray("transitions");

@@ -21,11 +21,31 @@ public class CommandRunner {
     }
   }
 
+  private final String netns;
+
+  /** Runs commands in the agent's own network namespace. */
+  public CommandRunner() {
+    this("");
+  }
+
+  /**
+   * Runs commands inside the named network namespace ({@code ip netns exec}), for a WireGuard
+   * interface kept in its own namespace; empty means the agent's namespace.
+   */
+  public CommandRunner(String netns) {
+    this.netns = netns == null ? "" : netns.trim();
+  }
+
   public Result run(List<String> command) {
     return run(command, Map.of(), null);
   }
 
   public Result run(List<String> command, Map<String, String> env, String stdin) {
+    if (!netns.isEmpty()) {
+      List<String> wrapped = new java.util.ArrayList<>(List.of("ip", "netns", "exec", netns));
+      wrapped.addAll(command);
+      command = wrapped;
+    }
     try {
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().putAll(env);
