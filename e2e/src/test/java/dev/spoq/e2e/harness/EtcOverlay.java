@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Per-namespace files under {@code /etc/netns/<namespace>/}: {@code ip netns exec} bind-mounts each
@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 final class EtcOverlay implements AutoCloseable {
 
   private final Path dir;
+  private final Set<Path> written = new LinkedHashSet<>();
 
   EtcOverlay(String namespace) {
     this.dir = Path.of("/etc/netns", namespace);
@@ -30,6 +31,7 @@ final class EtcOverlay implements AutoCloseable {
   EtcOverlay write(String file, String content) {
     try {
       Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+      written.add(dir.resolve(file));
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -48,11 +50,19 @@ final class EtcOverlay implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      for (Path p : written) {
+        Files.deleteIfExists(p);
+      }
+      written.clear();
+      // Only when no other overlay of this namespace still has files there.
+      if (Files.isDirectory(dir)) {
+        try (var left = Files.list(dir)) {
+          if (left.findAny().isEmpty()) {
+            Files.deleteIfExists(dir);
+          }
+        }
+      }
     } catch (IOException ignored) {
       // best effort
     }

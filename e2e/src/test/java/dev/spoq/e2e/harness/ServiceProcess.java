@@ -1,6 +1,5 @@
 package dev.spoq.e2e.harness;
 
-import dev.spoq.e2e.RepoPaths;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.ManagedProcess;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Xss512k",
                 "-Xmx320m",
                 "-jar",
-                RepoPaths.execJar(module).toString()));
+                Jars.snapshot(module, logDir.getParent()).toString()));
     ManagedProcess p = ns.start(module, cmd, logDir.resolve(module + ".log"), env);
     return new ServiceProcess(module, port, ns, p);
   }

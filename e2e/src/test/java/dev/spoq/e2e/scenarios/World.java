@@ -1,0 +1,74 @@
+package dev.spoq.e2e.scenarios;
+
+import dev.spoq.e2e.harness.Bind;
+import dev.spoq.e2e.harness.ControlPlane;
+import dev.spoq.e2e.harness.EtcFiles;
+import dev.spoq.e2e.harness.Http;
+import dev.spoq.e2e.harness.PostgresBridge;
+import dev.spoq.e2e.harness.Topology;
+import dev.spoq.e2e.harness.WorkDir;
+import java.nio.file.Path;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything the scenarios share: the namespace internet, BIND for the product zone, PostgreSQL and
+ * the running control plane. Built once per run; {@link #close()} tears all of it down.
+ */
+final class World implements AutoCloseable {
+
+  static final String DOMAIN = "spoq.dev";
+
+  final Path work;
+  final Topology net;
+  final Bind bind;
+  final PostgresBridge postgres;
+  final ControlPlane controlPlane;
+
+  private World(Path work, Topology net, Bind bind, PostgresBridge postgres, ControlPlane cp) {
+    this.work = work;
+    this.net = net;
+    this.bind = bind;
+    this.postgres = postgres;
+    this.controlPlane = cp;
+  }
+
+  static World build() {
+    Path work = WorkDir.create("run");
+    Topology net = new Topology();
+    try {
+      // The phone uses the product's authoritative DNS server as its resolver.
+      net.own(EtcFiles.resolver(net.phone, Topology.DNS_IP));
+      Bind bind =
+          net.own(new Bind(net.dns, Topology.DNS_IP, DOMAIN, work, Topology.CLOUD_IP)).start();
+      PostgresBridge postgres = net.own(new PostgresBridge(net.cloud, work));
+      ControlPlane cp =
+          net.own(new ControlPlane(net.cloud, Topology.CLOUD_IP, work, postgres, bind)).start();
+      return new World(work, net, bind, postgres, cp);
+    } catch (RuntimeException | Error e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  /** An admin call to the registry from the cloud (the web app's position). */
+  JsonNode admin(String method, String path, Object body, int expectedStatus) {
+    return Http.call(
+            net.cloud, method, controlPlane.registryUrl() + path, controlPlane.adminKey(), body)
+        .expect(expectedStatus)
+        .json();
+  }
+
+  JsonNode createAccount(String username, String product) {
+    return admin(
+        "POST",
+        "/api/accounts",
+        Map.of("username", username, "subdomain", username, "product", product),
+        201);
+  }
+
+  @Override
+  public void close() {
+    net.close();
+  }
+}
