@@ -138,14 +138,14 @@ public class DeviceRepository {
 
   static Device map(ResultSet rs, int n) throws SQLException {
     Timestamp revoked = rs.getTimestamp("revoked_at");
-    int octet = rs.getInt("host_octet");
+    Integer octet = rs.getObject("host_octet", Integer.class);
     return new Device(
         rs.getObject("id", UUID.class),
         rs.getObject("jetson_id", UUID.class),
         rs.getInt("profile"),
         rs.getString("name"),
         rs.getString("public_key"),
-        rs.wasNull() ? null : octet,
+        octet,
         rs.getInt("last_host_octet"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("key_updated_at").toInstant(),
