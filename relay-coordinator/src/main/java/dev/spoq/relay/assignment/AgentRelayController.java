@@ -69,6 +69,9 @@ class AgentRelayController {
     }
   }
 
+  /** One relay per region (up, most free room) to measure latency against: TCP connect time. */
+  record Probe(String region, String host, int port) {}
+
   record AssignmentAnswer(
       UUID jetsonId,
       RelayRef relay,
@@ -79,6 +82,7 @@ class AgentRelayController {
       Instant assignedAt,
       boolean changed,
       List<RelayRef> fallbacks,
+      List<Probe> regions,
       String relayCredential,
       String frpcConfigFormat,
       String frpcConfig) {}
@@ -118,17 +122,17 @@ class AgentRelayController {
     return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(answer);
   }
 
-  record Measurement(
+  record Sample(
       @NotNull @Pattern(regexp = "[a-z][a-z0-9-]{0,31}", message = "must be a region name")
           String region,
       @NotNull
           @DecimalMin(value = "0.0", message = "must be >= 0")
           @DecimalMax(value = "60000.0", message = "must be <= 60000")
-          Double rttMillis) {}
+          Double rttMs) {}
 
   record LatencyReport(
-      @NotNull @NotEmpty @Size(max = 32, message = "at most 32 measurements") @Valid
-          List<Measurement> measurements) {}
+      @NotNull @NotEmpty @Size(max = 32, message = "at most 32 samples") @Valid
+          List<Sample> samples) {}
 
   record LatencyAnswer(int stored) {}
 
@@ -139,11 +143,11 @@ class AgentRelayController {
     Caller.Device device = callers.requireDevice(authorization);
     Map<String, Double> byRegion = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
-    for (Measurement m : report.measurements()) {
+    for (Sample m : report.samples()) {
       if (!seen.add(m.region())) {
         throw ApiProblemException.invalid("Each region may appear once per report.");
       }
-      byRegion.put(m.region(), m.rttMillis());
+      byRegion.put(m.region(), m.rttMs());
     }
     assignments.recordLatency(device.jetsonId(), byRegion);
     return new LatencyAnswer(byRegion.size());
@@ -167,6 +171,9 @@ class AgentRelayController {
         a.assignedAt(),
         placement.changed(),
         placement.fallbacks().stream().map(RelayRef::of).toList(),
+        assignments.probes().stream()
+            .map(r -> new Probe(r.region(), r.publicHost(), r.bindPort()))
+            .toList(),
         credential,
         "toml",
         config);

@@ -101,6 +101,24 @@ public class AssignmentService {
     return moved;
   }
 
+  /** Per region, the up relay with the most free room: where agents measure their latency. */
+  public List<Relay> probes() {
+    Map<String, Integer> counts = relays.assignedCounts();
+    Map<String, Relay> best = new java.util.TreeMap<>();
+    Map<String, Integer> bestFree = new java.util.HashMap<>();
+    for (Relay r : relays.findAll()) {
+      if (!r.isUp()) {
+        continue;
+      }
+      int free = r.effectiveCapacity() - counts.getOrDefault(r.id(), 0);
+      if (!best.containsKey(r.region()) || free > bestFree.get(r.region())) {
+        best.put(r.region(), r);
+        bestFree.put(r.region(), free);
+      }
+    }
+    return List.copyOf(best.values());
+  }
+
   public void recordLatency(UUID jetsonId, Map<String, Double> rttByRegion) {
     Instant now = clock.instant();
     tx.executeWithoutResult(
