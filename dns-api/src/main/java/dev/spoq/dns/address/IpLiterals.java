@@ -24,7 +24,7 @@ public final class IpLiterals {
     if (text == null) {
       return Optional.empty();
     }
-    String t = text.trim();
+    String t = text;
     boolean v4 = IPV4.matcher(t).matches();
     boolean v6 = !v4 && t.indexOf(':') >= 0 && IPV6_CHARS.matcher(t).matches();
     if (!v4 && !v6) {
