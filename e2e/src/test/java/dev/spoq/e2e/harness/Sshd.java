@@ -80,7 +80,10 @@ public final class Sshd implements AutoCloseable {
     try {
       Files.writeString(
           dir.resolve("sshd_config"),
-          """
+          // sshd keeps the first value of a keyword: the given material (e.g. the agent's
+          // hardening drop-in) comes first, like an Include at the top of sshd_config.
+          (extraConfig == null ? "" : extraConfig + "\n")
+              + """
           Port 22
           ListenAddress %1$s
           HostKey %2$s/host_key
@@ -94,9 +97,8 @@ public final class Sshd implements AutoCloseable {
           PermitRootLogin no
           AllowUsers %3$s
           LogLevel VERBOSE
-          %4$s
           """
-              .formatted(listenAddress, dir, user, extraConfig == null ? "" : extraConfig));
+                  .formatted(listenAddress, dir, user));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

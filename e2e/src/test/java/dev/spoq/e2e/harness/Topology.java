@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *                         inet (core router, all public links)
  *   cloud 45.76.10.2 ────┤ ├──── home WAN 73.45.123.89 (later 73.45.124.17): NAT + miniupnpd
- *     ├─ ctr-alice 10.200.1.2  │      └─ LAN 192.168.1.0/24: jetson 192.168.1.50
+ *     ├─ ctr-carol 10.200.1.2  │      └─ LAN 192.168.1.0/24: jetson 192.168.1.50
  *     └─ ctr-bob   10.200.2.2  ├──── carrier 174.20.0.2: carrier-grade NAT
  *   dns 45.76.20.53 (BIND) ────┤      └─ 100.64.0.0/10: phone 100.64.7.10
  *   relay 45.76.30.2 ──────────┘
@@ -38,7 +38,7 @@ public final class Topology implements AutoCloseable {
   public static final String JETSON_LAN_IP = "192.168.1.50";
   public static final String CARRIER_WAN_IP = "174.20.0.2";
   public static final String PHONE_IP = "100.64.7.10";
-  public static final String ALICE_CONTAINER_IP = "10.200.1.2";
+  public static final String CAROL_CONTAINER_IP = "10.200.1.2";
   public static final String BOB_CONTAINER_IP = "10.200.2.2";
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -51,7 +51,7 @@ public final class Topology implements AutoCloseable {
   public final NetworkNamespace jetson;
   public final NetworkNamespace carrier;
   public final NetworkNamespace phone;
-  public final NetworkNamespace aliceContainer;
+  public final NetworkNamespace carolContainer;
   public final NetworkNamespace bobContainer;
 
   /** The home router's WAN and LAN interface names (inside {@link #home}). */
@@ -73,7 +73,7 @@ public final class Topology implements AutoCloseable {
       jetson = ns("e2e-jetson");
       carrier = ns("e2e-carrier");
       phone = ns("e2e-phone");
-      aliceContainer = ns("e2e-ctr-alice");
+      carolContainer = ns("e2e-ctr-carol");
       bobContainer = ns("e2e-ctr-bob");
       inet.enableForwarding();
 
@@ -106,8 +106,8 @@ public final class Topology implements AutoCloseable {
       carrier.iptables("-P", "FORWARD", "DROP");
 
       cloud.enableForwarding();
-      link(cloud, "10.200.1.1/24", aliceContainer, ALICE_CONTAINER_IP + "/24");
-      aliceContainer.defaultRoute("10.200.1.1");
+      link(cloud, "10.200.1.1/24", carolContainer, CAROL_CONTAINER_IP + "/24");
+      carolContainer.defaultRoute("10.200.1.1");
       link(cloud, "10.200.2.1/24", bobContainer, BOB_CONTAINER_IP + "/24");
       bobContainer.defaultRoute("10.200.2.1");
       ok = true;
@@ -168,7 +168,7 @@ public final class Topology implements AutoCloseable {
 
   public List<NetworkNamespace> all() {
     return List.of(
-        inet, cloud, dns, relay, home, jetson, carrier, phone, aliceContainer, bobContainer);
+        inet, cloud, dns, relay, home, jetson, carrier, phone, carolContainer, bobContainer);
   }
 
   @Override

@@ -7,8 +7,11 @@ import dev.spoq.e2e.harness.Report;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
 import dev.spoq.e2e.harness.Topology;
+import dev.spoq.e2e.harness.Wait;
+import dev.spoq.e2e.harness.WireGuardPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,20 @@ import org.junit.jupiter.api.Timeout;
 class InternetInABoxIT {
 
   private World world;
+  private Home home;
+
+  /** Alice's Jetson and phone, set up on first use (so any scenario can run alone). */
+  private Home home() {
+    if (home == null) {
+      long t0 = System.nanoTime();
+      home = Home.setUp(world);
+      Report.note(
+          "Jetson enrolled with spoq enroll, agent running, phone registered in "
+              + (System.nanoTime() - t0) / 1_000_000
+              + " ms");
+    }
+    return home;
+  }
 
   @BeforeAll
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -60,6 +77,140 @@ class InternetInABoxIT {
   }
 
   @Test
+  @Order(1)
+  @Tag("direct")
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void phoneReachesTheJetsonDirectlyThroughTheUpnpMapping() throws Exception {
+    Scenarios.run(
+        "1",
+        "Direct (UPnP + DDNS)",
+        r -> {
+          Home h = home();
+          Topology net = world.net;
+          r.proved(
+              "Jetson enrolled with a one-time code from the registry API; its private key stayed in "
+                  + h.jetson.stateDir()
+                  + " and the registry holds only "
+                  + h.jetsonPublicKey().substring(0, 8)
+                  + "...");
+          Wait.until(
+              "miniupnpd to hold the agent's UDP mapping",
+              Duration.ofSeconds(30),
+              () -> h.upnp.mappings().contains("51820"));
+          r.proved(
+              "the agent mapped UDP 51820 on the home router through real miniupnpd (UPnP IGD)");
+          Duration dnsTime =
+              Wait.until(
+                  h.fqdn() + " -> " + net.homeWanIp() + " in BIND",
+                  Duration.ofSeconds(30),
+                  () -> h.dnsAnswer().equals(List.of(net.homeWanIp())));
+          r.proved(
+              h.fqdn()
+                  + " A "
+                  + net.homeWanIp()
+                  + " published by the agent through dns-api's RFC 2136 provider into BIND (seen "
+                  + Report.ms(dnsTime)
+                  + " after setup)");
+
+          Duration handshake = h.phoneConnects(Duration.ofSeconds(30));
+          String endpoint = h.phoneWg.endpoint(h.jetsonPublicKey());
+          assertThat(endpoint).isEqualTo(net.homeWanIp() + ":51820");
+          r.proved(
+              "the phone behind carrier-grade NAT resolved "
+                  + h.clientConfig.get("endpoint").asString()
+                  + " via BIND and completed a WireGuard handshake with "
+                  + endpoint
+                  + " in "
+                  + Report.ms(handshake));
+
+          SshClient.Run run = h.sshToJetson("echo user=$(id -un); ip -4 -o addr show");
+          assertThat(run.ok()).as("ssh to the Jetson over WireGuard: %s", run.output()).isTrue();
+          assertThat(run.output())
+              .contains("user=" + Home.USER)
+              .contains(Home.JETSON_WG_IP)
+              .contains(Topology.JETSON_LAN_IP);
+          r.proved(
+              "ssh alice@10.100.0.1 ran a command on the Jetson (its addresses include "
+                  + Topology.JETSON_LAN_IP
+                  + ") in "
+                  + Report.ms(run.elapsed()));
+          r.path("direct: phone -> " + endpoint + " (UPnP) -> Jetson")
+              .handshake(handshake)
+              .sshRoundTrip(run.elapsed());
+        });
+  }
+
+  @Test
+  @Order(5)
+  @Tag("lockdown")
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void theJetsonOnlyAnswersSshOverWireGuardAndIgnoresUnknownKeys() throws Exception {
+    Scenarios.run(
+        "5",
+        "Lockdown",
+        r -> {
+          Home h = home();
+          Topology net = world.net;
+          assertThat(h.firewallRules).contains("-p tcp --dport 22 -j DROP");
+          String live = net.jetson.exec("iptables", "-w", "-S", "SPOQ-INPUT").output();
+          assertThat(live).contains("-i " + h.jetson.wgInterface()).contains("--dport 22 -j DROP");
+          r.proved(
+              "the agent's generated firewall is loaded on the Jetson (SSH accepted only on "
+                  + h.jetson.wgInterface()
+                  + ")");
+
+          // From the home LAN (the router's LAN side), the Jetson's LAN address: no SSH.
+          var lan =
+              net.home.tryExec(
+                  "timeout",
+                  "6",
+                  "bash",
+                  "-c",
+                  "exec 3<>/dev/tcp/" + Topology.JETSON_LAN_IP + "/22");
+          assertThat(lan.ok()).as("TCP 22 on the Jetson's LAN address must not connect").isFalse();
+          SshClient lanClient = new SshClient(net.home, world.work, "lan-laptop");
+          SshClient.Run lanSsh =
+              lanClient.ssh(
+                  List.of("-o", "ConnectTimeout=5"), "alice@" + Topology.JETSON_LAN_IP, "true");
+          assertThat(lanSsh.ok()).isFalse();
+          r.proved(
+              "from the home LAN, ssh to the Jetson's LAN address "
+                  + Topology.JETSON_LAN_IP
+                  + ":22 gets no connection (firewall DROP; sshd listens only on 10.100.0.1)");
+
+          // The same person over WireGuard is let in (the tunnel is the only way).
+          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
+            h.phoneConnects(Duration.ofSeconds(30));
+          }
+          SshClient.Run overWg = h.sshToJetson("echo over-wireguard");
+          assertThat(overWg.ok()).as(overWg.output()).isTrue();
+          r.proved("the same SSH over wg0 (10.100.0.1) works: " + overWg.output().trim());
+
+          // A WireGuard key the registry never saw: no handshake, not a single byte back.
+          try (WireGuardPeer stranger = new WireGuardPeer(net.phone, world.work, "wgx")) {
+            stranger.up("10.100.0.99/32", "10.100.0.1/32");
+            stranger.peer(h.jetsonPublicKey(), h.fqdn() + ":51820", "10.100.0.1/32");
+            for (int i = 0; i < 6; i++) {
+              net.phone.tryExec("ping", "-c", "1", "-W", "1", "-I", stranger.iface(), "10.100.0.1");
+            }
+            assertThat(stranger.latestHandshake(h.jetsonPublicKey())).isZero();
+            String transfer =
+                net.phone.exec("wg", "show", stranger.iface(), "transfer").output().trim();
+            assertThat(transfer).as("received bytes from the Jetson").matches(".*\\s0\\s+\\d+$");
+            assertThat(net.jetson.exec("wg", "show", h.jetson.wgInterface(), "peers").output())
+                .doesNotContain(stranger.publicKey());
+            r.proved(
+                "an unknown WireGuard key sent handshakes to "
+                    + h.fqdn()
+                    + ":51820 for 6 s and got no answer (wg transfer: "
+                    + transfer.replaceAll("^\\S+\\s+", "rx ").replaceAll("\\s+(\\d+)$", ", tx $1")
+                    + ")");
+          }
+          r.path("-").sshRoundTrip(overWg.elapsed());
+        });
+  }
+
+  @Test
   @Order(4)
   @Tag("cloud")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -69,33 +220,33 @@ class InternetInABoxIT {
         "Cloud (jump router)",
         r -> {
           Topology net = world.net;
-          world.createAccount("alice", "CLOUD");
+          world.createAccount("carol", "CLOUD");
           world.createAccount("bob", "CLOUD");
-          SshClient alice = new SshClient(net.phone, world.work, "alice");
+          SshClient carol = new SshClient(net.phone, world.work, "carol");
           SshClient bob = new SshClient(net.phone, world.work, "bob");
           world.admin(
-              "POST", "/api/accounts/alice/ssh-keys", Map.of("publicKey", alice.publicKey()), 201);
+              "POST", "/api/accounts/carol/ssh-keys", Map.of("publicKey", carol.publicKey()), 201);
           world.admin(
               "POST", "/api/accounts/bob/ssh-keys", Map.of("publicKey", bob.publicKey()), 201);
 
           String upstreamKey =
               Files.readString(Path.of(world.controlPlane.jumpUpstreamKey() + ".pub")).trim();
-          Sshd aliceBox = net.own(new Sshd(net.aliceContainer, world.work, "alice", 20001));
-          aliceBox.authorize(alice.publicKey()).authorize(upstreamKey);
-          aliceBox.start(Topology.ALICE_CONTAINER_IP, "");
+          Sshd carolBox = net.own(new Sshd(net.carolContainer, world.work, "carol", 20001));
+          carolBox.authorize(carol.publicKey()).authorize(upstreamKey);
+          carolBox.start(Topology.CAROL_CONTAINER_IP, "");
           Sshd bobBox = net.own(new Sshd(net.bobContainer, world.work, "bob", 20002));
           bobBox.authorize(bob.publicKey()).authorize(upstreamKey);
           bobBox.start(Topology.BOB_CONTAINER_IP, "");
           world.admin(
               "PUT",
-              "/api/accounts/alice/container-route",
+              "/api/accounts/carol/container-route",
               Map.of(
                   "host",
-                  Topology.ALICE_CONTAINER_IP,
+                  Topology.CAROL_CONTAINER_IP,
                   "port",
                   22,
                   "hostKey",
-                  aliceBox.hostPublicKey()),
+                  carolBox.hostPublicKey()),
               200);
           world.admin(
               "PUT",
@@ -104,48 +255,48 @@ class InternetInABoxIT {
                   "host", Topology.BOB_CONTAINER_IP, "port", 22, "hostKey", bobBox.hostPublicKey()),
               200);
 
-          String jump = "alice@ssh." + World.DOMAIN + ":" + ControlPlane.JUMP_SSH_PORT;
+          String jump = "carol@ssh." + World.DOMAIN + ":" + ControlPlane.JUMP_SSH_PORT;
           String probe = "echo user=$(id -un); ip -4 -o addr show scope global";
 
-          SshClient.Run proxyJump = alice.ssh(List.of("-J", jump), "alice@container-alice", probe);
+          SshClient.Run proxyJump = carol.ssh(List.of("-J", jump), "carol@container-carol", probe);
           assertThat(proxyJump.ok())
-              .as("ssh -J into alice's container: %s", proxyJump.output())
+              .as("ssh -J into carol's container: %s", proxyJump.output())
               .isTrue();
           assertThat(proxyJump.output())
-              .contains("user=alice")
-              .contains(Topology.ALICE_CONTAINER_IP);
+              .contains("user=carol")
+              .contains(Topology.CAROL_CONTAINER_IP);
           r.proved(
-              "ssh -J alice@ssh.spoq.dev:2222 alice@container-alice ran a command in alice's container"
+              "ssh -J carol@ssh.spoq.dev:2222 carol@container-carol ran a command in carol's container"
                   + " at "
-                  + Topology.ALICE_CONTAINER_IP
+                  + Topology.CAROL_CONTAINER_IP
                   + " ("
                   + Report.ms(proxyJump.elapsed())
                   + ", end-to-end encrypted to the container)");
 
           SshClient.Run direct =
-              alice.ssh(
+              carol.ssh(
                   List.of("-p", String.valueOf(ControlPlane.JUMP_SSH_PORT)),
-                  "alice@ssh." + World.DOMAIN,
+                  "carol@ssh." + World.DOMAIN,
                   probe);
-          assertThat(direct.ok()).as("ssh alice@router: %s", direct.output()).isTrue();
-          assertThat(direct.output()).contains("user=alice").contains(Topology.ALICE_CONTAINER_IP);
+          assertThat(direct.ok()).as("ssh carol@router: %s", direct.output()).isTrue();
+          assertThat(direct.output()).contains("user=carol").contains(Topology.CAROL_CONTAINER_IP);
           r.proved(
-              "ssh alice@ssh.spoq.dev landed in alice's container through the router's upstream key ("
+              "ssh carol@ssh.spoq.dev landed in carol's container through the router's upstream key ("
                   + Report.ms(direct.elapsed())
                   + ")");
 
           SshClient.Run crossTenant =
-              alice.ssh(
+              carol.ssh(
                   List.of("-J", jump), "bob@" + Topology.BOB_CONTAINER_IP, "echo reached-bob");
           assertThat(crossTenant.ok()).isFalse();
           assertThat(crossTenant.output()).doesNotContain("reached-bob");
-          SshClient.Run crossTenantAsAlice =
-              alice.ssh(
-                  List.of("-J", jump), "alice@" + Topology.BOB_CONTAINER_IP, "echo reached-bob");
-          assertThat(crossTenantAsAlice.ok()).isFalse();
+          SshClient.Run crossTenantByAddress =
+              carol.ssh(
+                  List.of("-J", jump), "carol@" + Topology.BOB_CONTAINER_IP, "echo reached-bob");
+          assertThat(crossTenantByAddress.ok()).isFalse();
           assertThat(bobBox.log()).doesNotContain("Accepted publickey");
           r.proved(
-              "alice -> bob's container refused, by name (container-bob) and by address ("
+              "carol -> bob's container refused, by name (container-bob) and by address ("
                   + Topology.BOB_CONTAINER_IP
                   + "); bob's sshd never saw a login");
 
@@ -156,13 +307,13 @@ class InternetInABoxIT {
                   "echo user=$(id -un)");
           assertThat(bobDirect.ok()).as(bobDirect.output()).isTrue();
           assertThat(bobDirect.output()).contains("user=bob");
-          SshClient.Run bobAsAlice =
+          SshClient.Run bobAsCarol =
               bob.ssh(
                   List.of("-p", String.valueOf(ControlPlane.JUMP_SSH_PORT)),
-                  "alice@ssh." + World.DOMAIN,
+                  "carol@ssh." + World.DOMAIN,
                   "echo user=$(id -un)");
-          assertThat(bobAsAlice.ok()).as("bob's key must not log in as alice").isFalse();
-          r.proved("bob reaches his own container; bob's key is refused for alice");
+          assertThat(bobAsCarol.ok()).as("bob's key must not log in as carol").isFalse();
+          r.proved("bob reaches his own container; bob's key is refused for carol");
           r.path("jump router ssh." + World.DOMAIN + ":2222 -> container")
               .sshRoundTrip(proxyJump.elapsed());
         });

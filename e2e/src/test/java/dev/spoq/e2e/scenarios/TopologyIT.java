@@ -32,8 +32,8 @@ class TopologyIT {
       assertThat(net.cloud.ping(Topology.JETSON_LAN_IP, 1)).isFalse();
       assertThat(net.cloud.ping(Topology.PHONE_IP, 1)).isFalse();
       // Cloud containers are private to the cloud.
-      assertThat(net.phone.ping(Topology.ALICE_CONTAINER_IP, 1)).isFalse();
-      assertThat(net.cloud.ping(Topology.ALICE_CONTAINER_IP, 2)).isTrue();
+      assertThat(net.phone.ping(Topology.CAROL_CONTAINER_IP, 1)).isFalse();
+      assertThat(net.cloud.ping(Topology.CAROL_CONTAINER_IP, 2)).isTrue();
 
       Bind bind =
           net.own(new Bind(net.dns, Topology.DNS_IP, "spoq.dev", work, Topology.CLOUD_IP)).start();

@@ -1,0 +1,148 @@
+package dev.spoq.e2e.harness;
+
+import dev.spoq.testsupport.netns.ExecResult;
+import dev.spoq.testsupport.netns.NetworkNamespace;
+import dev.spoq.testsupport.process.ManagedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Jetson: the REAL agent ({@code jetson-agent} exec jar, the {@code spoq} CLI) in the Jetson
+ * namespace behind the home router. It makes its own keys, enrolls, brings up wireguard-go, maps
+ * the UPnP port, publishes DNS, reports status; the harness only gives it a config file.
+ */
+public final class Jetson implements AutoCloseable {
+
+  public static final int STATUS_PORT = 8090;
+
+  private final NetworkNamespace ns;
+  private final Path dir;
+  private final Path config;
+  private final Path jar;
+  private final String wgInterface;
+  private ManagedProcess agent;
+
+  public Jetson(NetworkNamespace ns, Path workDir, Map<String, String> settings) {
+    this.ns = ns;
+    this.dir = workDir.resolve("jetson");
+    this.wgInterface = "wgj" + NetworkNamespace.randomSuffix(4);
+    this.jar = Jars.snapshot("jetson-agent", workDir);
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("state-dir", dir.resolve("state").toString());
+    all.put("wireguard.interface", wgInterface);
+    all.put("wireguard.config-dir", dir.resolve("wireguard").toString());
+    all.put("wireguard.implementation", "wireguard-go");
+    all.putAll(settings);
+    this.config = dir.resolve("agent.toml");
+    try {
+      Files.createDirectories(dir.resolve("state"));
+      Files.createDirectories(dir.resolve("wireguard"));
+      StringBuilder toml = new StringBuilder("# written by the e2e harness\n");
+      all.forEach((k, v) -> toml.append(k).append(" = \"").append(v).append("\"\n"));
+      Files.writeString(config, toml.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String> spoq(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Java.bin(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-jar",
+                jar.toString()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("-c", config.toString()));
+    return cmd;
+  }
+
+  /** {@code spoq <args>} once, inside the Jetson namespace. */
+  public ExecResult cli(String... args) {
+    return ns.tryExec(spoq(args));
+  }
+
+  public ExecResult enroll(String code) {
+    ExecResult r = cli("enroll", code, "--hostname", "alice-jetson");
+    if (!r.ok()) {
+      throw new IllegalStateException("spoq enroll failed:\n" + r.output());
+    }
+    return r;
+  }
+
+  /** {@code spoq run}: the daemon the systemd unit starts. */
+  public Jetson start() {
+    agent =
+        ns.start(
+            "spoq-agent",
+            spoq("run"),
+            dir.resolve("agent.log"),
+            Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1", "SPOQ_LOG_LEVEL", "info"));
+    Wait.until(
+        "agent status API",
+        Duration.ofSeconds(60),
+        () -> {
+          if (!agent.isAlive()) {
+            throw new Wait.Abort("spoq run exited:\n" + ServiceProcess.tail(agent.output()));
+          }
+          return Ports.listening(ns, "-ltnH", STATUS_PORT);
+        });
+    return this;
+  }
+
+  public void stop() {
+    if (agent != null) {
+      agent.close();
+      agent = null;
+    }
+  }
+
+  public boolean running() {
+    return agent != null && agent.isAlive();
+  }
+
+  /** The agent's {@code GET /api/device/status}, asked locally on the Jetson. */
+  public JsonNode status() {
+    return Http.get(ns, "http://127.0.0.1:" + STATUS_PORT + "/api/device/status", null)
+        .expect(200)
+        .json();
+  }
+
+  public String wgInterface() {
+    return wgInterface;
+  }
+
+  /** The Jetson's WireGuard public key, as {@code wg} reports it. */
+  public String wgPublicKey() {
+    return ns.exec("wg", "show", wgInterface, "public-key").output().trim();
+  }
+
+  public String log() {
+    return agent == null ? "" : ServiceProcess.tail(agent.output());
+  }
+
+  public Path stateDir() {
+    return dir.resolve("state");
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Files.deleteIfExists(Path.of("/var/run/wireguard", wgInterface + ".sock"));
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.spoq.e2e.scenarios;
+
+import dev.spoq.e2e.harness.Bind;
+import dev.spoq.e2e.harness.ControlPlane;
+import dev.spoq.e2e.harness.Jetson;
+import dev.spoq.e2e.harness.MiniUpnpd;
+import dev.spoq.e2e.harness.SshClient;
+import dev.spoq.e2e.harness.Sshd;
+import dev.spoq.e2e.harness.Stun;
+import dev.spoq.e2e.harness.Topology;
+import dev.spoq.e2e.harness.Wait;
+import dev.spoq.e2e.harness.WireGuardPeer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Alice's Jetson product, set up the way a user would: an account, an enrollment code from the
+ * registry API, {@code spoq enroll} and {@code spoq run} on the Jetson (with the agent's own
+ * firewall and sshd hardening), and her phone registered as a device with a key made on the phone.
+ */
+final class Home {
+
+  static final String USER = "alice";
+  static final String JETSON_WG_IP = "10.100.0.1";
+
+  final World world;
+  final MiniUpnpd upnp;
+  final Jetson jetson;
+  final Sshd sshd;
+  final SshClient aliceSsh;
+  final WireGuardPeer phoneWg;
+  final String jetsonId;
+  final JsonNode clientConfig;
+  final String firewallRules;
+
+  private Home(
+      World world,
+      MiniUpnpd upnp,
+      Jetson jetson,
+      Sshd sshd,
+      SshClient aliceSsh,
+      WireGuardPeer phoneWg,
+      String jetsonId,
+      JsonNode clientConfig,
+      String firewallRules) {
+    this.world = world;
+    this.upnp = upnp;
+    this.jetson = jetson;
+    this.sshd = sshd;
+    this.aliceSsh = aliceSsh;
+    this.phoneWg = phoneWg;
+    this.jetsonId = jetsonId;
+    this.clientConfig = clientConfig;
+    this.firewallRules = firewallRules;
+  }
+
+  static Home setUp(World world) {
+    Topology net = world.net;
+    ControlPlane cp = world.controlPlane;
+    net.own(new Stun(net.relay, Topology.RELAY_IP, world.work));
+    MiniUpnpd upnp =
+        net.own(new MiniUpnpd(net.home, world.work, net.homeWanIf, net.homeLanIf, "192.168.1.0/24"))
+            .start();
+
+    world.createAccount(USER, "JETSON");
+    String code =
+        world
+            .admin("POST", "/api/accounts/" + USER + "/enrollment-codes", null, 201)
+            .get("code")
+            .asString();
+
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("registry.url", cp.registryUrl());
+    settings.put("dns.url", cp.dnsUrl());
+    settings.put("relay.url", cp.relayUrl());
+    settings.put("peers.poll-interval", "2s");
+    settings.put("publicip.interval", "2s");
+    settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
+    settings.put("publicip.echo-urls", "");
+    settings.put("dns.resolver", Topology.DNS_IP);
+    settings.put("dns.retry-initial", "1s");
+    settings.put("dns.retry-max", "5s");
+    settings.put("report.interval", "3s");
+    settings.put("health.interval", "2s");
+    settings.put("relay.enabled", "false");
+    settings.put("systemd.watchdog", "false");
+    Jetson jetson = net.own(new Jetson(net.jetson, world.work, settings));
+    jetson.enroll(code);
+
+    // The seed's firewall and sshd hardening, exactly as the agent generates and applies them.
+    String rules = jetson.cli("firewall").output();
+    var applied = jetson.cli("firewall", "--apply");
+    if (!applied.ok()) {
+      throw new IllegalStateException("spoq firewall --apply failed:\n" + applied.output());
+    }
+    var sshdConfig = jetson.cli("sshd-config", "--user", USER);
+    if (!sshdConfig.ok()) {
+      throw new IllegalStateException("spoq sshd-config failed:\n" + sshdConfig.output());
+    }
+    // sshd listens on the WireGuard address, which exists once the agent brought wg0 up.
+    net.jetson.exec("sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
+    SshClient aliceSsh = new SshClient(net.phone, world.work, "alice-phone");
+    Sshd sshd = net.own(new Sshd(net.jetson, world.work, USER, 20010));
+    sshd.authorize(aliceSsh.publicKey()).start(JETSON_WG_IP, sshdConfig.output());
+
+    jetson.start();
+
+    String jetsonId =
+        world
+            .admin("GET", "/api/accounts/" + USER + "/jetsons", null, 200)
+            .get(0)
+            .get("id")
+            .asString();
+    WireGuardPeer phoneWg = net.own(new WireGuardPeer(net.phone, world.work, "wgp"));
+    JsonNode created =
+        world.admin(
+            "POST",
+            "/api/jetsons/" + jetsonId + "/devices",
+            Map.of("name", "alice-phone", "profile", 1, "publicKey", phoneWg.publicKey()),
+            201);
+    JsonNode clientConfig = created.get("clientConfig");
+    phoneWg.up(clientConfig.get("address").asString(), clientConfig.get("allowedIps").asString());
+
+    Home home =
+        new Home(world, upnp, jetson, sshd, aliceSsh, phoneWg, jetsonId, clientConfig, rules);
+    // The agent picks the new device up on its next peer poll.
+    Wait.until(
+        "the Jetson's WireGuard to list the phone as a peer",
+        Duration.ofSeconds(30),
+        () ->
+            net.jetson
+                .exec("wg", "show", jetson.wgInterface(), "peers")
+                .output()
+                .contains(phoneWg.publicKey()));
+    return home;
+  }
+
+  String fqdn() {
+    return USER + "." + World.DOMAIN;
+  }
+
+  /** What the product's DNS answers for alice.<domain>, asked from the phone. */
+  List<String> dnsAnswer() {
+    return Bind.lookup(world.net.phone, Topology.DNS_IP, fqdn());
+  }
+
+  String jetsonPublicKey() {
+    return clientConfig.get("peerPublicKey").asString();
+  }
+
+  /** The phone (re)connects like the WireGuard app: resolve the endpoint, handshake. */
+  Duration phoneConnects(Duration timeout) {
+    long before = System.currentTimeMillis() / 1000;
+    phoneWg.peer(
+        jetsonPublicKey(),
+        clientConfig.get("endpoint").asString(),
+        clientConfig.get("allowedIps").asString());
+    return phoneWg.awaitHandshake(jetsonPublicKey(), JETSON_WG_IP, before, timeout);
+  }
+
+  /** A command over SSH to the Jetson's WireGuard address, from the phone. */
+  SshClient.Run sshToJetson(String command) {
+    return aliceSsh.ssh(List.of(), USER + "@" + JETSON_WG_IP, command);
+  }
+}
