@@ -164,11 +164,7 @@ public class AssignmentService {
               : "moved from " + existing.get().relayId() + ": " + decision.reason();
       assignments.upsert(jetsonId, locked.id(), port.getAsInt(), reason);
       Assignment placed = assignments.find(jetsonId).orElseThrow();
-      List<Relay> fallbacks =
-          relaysOf(
-              decision.candidates().stream()
-                  .filter(l -> !l.relay().id().equals(locked.id()))
-                  .toList());
+      List<Relay> fallbacks = relaysOf(selector.rank(loads, rtts, locked.id()));
       if (existing.isPresent()) {
         log.info(
             "jetson {} moved from relay {} to {}:{} ({})",

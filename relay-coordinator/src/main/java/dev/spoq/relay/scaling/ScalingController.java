@@ -1,6 +1,7 @@
 package dev.spoq.relay.scaling;
 
 import dev.spoq.relay.auth.CallerResolver;
+import dev.spoq.relay.usage.UsageMetrics;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -12,10 +13,12 @@ class ScalingController {
 
   private final CallerResolver callers;
   private final ScalingService scaling;
+  private final UsageMetrics metrics;
 
-  ScalingController(CallerResolver callers, ScalingService scaling) {
+  ScalingController(CallerResolver callers, ScalingService scaling, UsageMetrics metrics) {
     this.callers = callers;
     this.scaling = scaling;
+    this.metrics = metrics;
   }
 
   record ScalingAnswer(List<ScalingService.Region> regions) {}
@@ -24,6 +27,7 @@ class ScalingController {
   ScalingAnswer scaling(
       @RequestHeader(value = "Authorization", required = false) String authorization) {
     callers.requireAdmin(authorization);
+    metrics.refresh();
     return new ScalingAnswer(scaling.regions());
   }
 }

@@ -1,0 +1,159 @@
+package dev.spoq.relay.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spoq.common.registry.JetsonStatus;
+import dev.spoq.common.registry.JetsonSummary;
+import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.relay.support.RelayServiceTest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /api/connect/{subdomain}} with status reports the agent PUT into the real registry.
+ */
+class ConnectDecisionTest extends RelayServiceTest {
+
+  @Autowired ConnectionDecisionService decisions;
+
+  private RunningRegistry.EnrolledJetson alice;
+  private JsonNode assignment;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    relay("eu-1", "eu", 47000, 47099, 100);
+    health.pollAll();
+    alice = jetson("alice");
+    assignment = call("GET", "/api/relay/assignment", alice.deviceToken(), null).json();
+  }
+
+  private static Map<String, Object> report(
+      String upnpStatus, String externalIp, int port, String pointsTo, String mode) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("upnp", Map.of("status", upnpStatus, "external_ip", externalIp, "external_port", port));
+    r.put("dns", Map.of("subdomain", "x.spoq.dev", "points_to", pointsTo));
+    r.put("relay", Map.of("connected", true, "server", "eu-1.relay.spoq.test"));
+    if (mode != null) {
+      r.put("connection", Map.of("mode", mode));
+    }
+    return r;
+  }
+
+  private JsonNode connect(String bearer) {
+    Answer answer = call("GET", "/api/connect/" + alice.subdomain(), bearer, null);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    return answer.json();
+  }
+
+  @Test
+  void directFirstWhenUpnpActiveAndDnsMatchesThenRelay() {
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("active", "198.51.100.23", 51999, "198.51.100.23", null));
+    JsonNode d = connect(accountOf(alice).apiKey());
+    JsonNode endpoints = d.get("endpoints");
+    assertThat(endpoints.size()).isEqualTo(2);
+    assertThat(endpoints.get(0).get("type").asString()).isEqualTo("direct");
+    assertThat(endpoints.get(0).get("endpoint").asString())
+        .isEqualTo(alice.subdomain() + ".spoq.dev:51999");
+    assertThat(endpoints.get(0).get("reason").asString())
+        .contains("UPnP mapping active")
+        .contains("198.51.100.23");
+    assertThat(endpoints.get(1).get("type").asString()).isEqualTo("relay");
+    assertThat(endpoints.get(1).get("endpoint").asString())
+        .isEqualTo("eu-1.relay.spoq.test:" + assignment.get("remotePort").asInt());
+    assertThat(endpoints.get(1).get("reason").asString()).contains("frpc connected");
+    // the Jetson's own device token and an admin key get the same answer
+    assertThat(connect(alice.deviceToken()).get("endpoints").size()).isEqualTo(2);
+    assertThat(connect(admin()).get("endpoints").size()).isEqualTo(2);
+  }
+
+  @Test
+  void onlyRelayWhenDnsDoesNotMatchOrUpnpInactive() {
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("active", "198.51.100.23", 51820, "203.0.113.9", null));
+    JsonNode d = connect(accountOf(alice).apiKey());
+    assertThat(d.get("endpoints").size()).isEqualTo(1);
+    assertThat(d.get("endpoints").get(0).get("type").asString()).isEqualTo("relay");
+    assertThat(d.get("notes").toString()).contains("does not point at the router");
+
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("failed", "198.51.100.23", 51820, "198.51.100.23", null));
+    d = connect(accountOf(alice).apiKey());
+    assertThat(d.get("endpoints").size()).isEqualTo(1);
+    assertThat(d.get("notes").toString()).contains("no active UPnP");
+  }
+
+  @Test
+  void relayFirstWhenTheAgentSaysItIsOnTheRelayPath() {
+    registry()
+        .reportStatus(
+            alice.deviceToken(),
+            report("active", "198.51.100.23", 51820, "198.51.100.23", "relay"));
+    JsonNode endpoints = connect(accountOf(alice).apiKey()).get("endpoints");
+    assertThat(endpoints.get(0).get("type").asString()).isEqualTo("relay");
+    assertThat(endpoints.get(1).get("type").asString()).isEqualTo("direct");
+  }
+
+  @Test
+  void noReportOrStaleReportMeansNoDirect() throws Exception {
+    JsonNode d = connect(accountOf(alice).apiKey());
+    assertThat(d.get("endpoints").size()).isEqualTo(1);
+    assertThat(d.get("notes").toString()).contains("has not reported");
+
+    JetsonSummary summary =
+        new JetsonSummary(
+            alice.jetsonId(),
+            alice.accountId(),
+            alice.username(),
+            alice.subdomain(),
+            alice.fqdn(),
+            alice.publicKey(),
+            false);
+    JsonNode report =
+        JSON.valueToTree(report("active", "198.51.100.23", 51820, "198.51.100.23", null));
+    var stale =
+        decisions.decide(
+            summary, Optional.of(new JetsonStatus(Instant.now().minusSeconds(600), report)));
+    assertThat(stale.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("relay");
+    assertThat(stale.notes()).anyMatch(n -> n.contains("600 s old") || n.contains("s old"));
+    var fresh =
+        decisions.decide(
+            summary, Optional.of(new JetsonStatus(Instant.now().minusSeconds(30), report)));
+    assertThat(fresh.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("direct", "relay");
+  }
+
+  @Test
+  void isolationAndBadInput() {
+    RunningRegistry.EnrolledJetson bob = jetson("bob");
+    assertThat(
+            call("GET", "/api/connect/" + alice.subdomain(), accountOf(bob).apiKey(), null)
+                .status())
+        .isEqualTo(403);
+    assertThat(call("GET", "/api/connect/" + alice.subdomain(), bob.deviceToken(), null).status())
+        .isEqualTo(403);
+    assertThat(call("GET", "/api/connect/" + alice.subdomain(), null, null).status())
+        .isEqualTo(401);
+    assertThat(
+            call("GET", "/api/connect/" + alice.subdomain(), randomToken("spoq_key"), null)
+                .status())
+        .isEqualTo(401);
+    assertThat(call("GET", "/api/connect/nosuchjetson0000", admin(), null).status()).isEqualTo(404);
+    assertThat(call("GET", "/api/connect/BAD..name", admin(), null).status()).isEqualTo(404);
+    registry().revokeJetson(bob.jetsonId());
+    assertThat(call("GET", "/api/connect/" + bob.subdomain(), admin(), null).status())
+        .isEqualTo(410);
+  }
+}
