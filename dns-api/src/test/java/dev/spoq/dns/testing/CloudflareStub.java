@@ -90,6 +90,15 @@ public final class CloudflareStub implements AutoCloseable {
     }
   }
 
+  /** Restarts the server if a test left it stopped. */
+  public synchronized void restartIfStopped() {
+    try (java.net.Socket probe = new java.net.Socket()) {
+      probe.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+    } catch (IOException down) {
+      start(port);
+    }
+  }
+
   /** A new server on the same port, same records. */
   public synchronized void restart() {
     start(port);
