@@ -132,6 +132,19 @@ public final class Jetson implements AutoCloseable {
     return agent == null ? "" : ServiceProcess.tail(agent.output());
   }
 
+  /** Status reports the agent has queued on disk for the registry (state/outbox). */
+  public int queuedReports() {
+    Path outbox = stateDir().resolve("outbox");
+    if (!Files.isDirectory(outbox)) {
+      return 0;
+    }
+    try (var files = Files.list(outbox)) {
+      return (int) files.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Path stateDir() {
     return dir.resolve("state");
   }

@@ -151,13 +151,20 @@ final class Home {
     return clientConfig.get("peerPublicKey").asString();
   }
 
-  /** The phone (re)connects like the WireGuard app: resolve the endpoint, handshake. */
+  /**
+   * The phone (re)connects like the WireGuard app does when the tunnel is switched on: a fresh
+   * session (no keys from before), the endpoint name resolved again, then a handshake.
+   */
   Duration phoneConnects(Duration timeout) {
+    return phoneConnects(clientConfig.get("endpoint").asString(), timeout);
+  }
+
+  Duration phoneConnects(String endpoint, Duration timeout) {
+    if (!phoneWg.endpoint(jetsonPublicKey()).equals("(none)")) {
+      phoneWg.removePeer(jetsonPublicKey());
+    }
     long before = System.currentTimeMillis() / 1000;
-    phoneWg.peer(
-        jetsonPublicKey(),
-        clientConfig.get("endpoint").asString(),
-        clientConfig.get("allowedIps").asString());
+    phoneWg.peer(jetsonPublicKey(), endpoint, clientConfig.get("allowedIps").asString());
     return phoneWg.awaitHandshake(jetsonPublicKey(), JETSON_WG_IP, before, timeout);
   }
 

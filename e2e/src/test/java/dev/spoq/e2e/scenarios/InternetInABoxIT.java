@@ -12,6 +12,7 @@ import dev.spoq.e2e.harness.WireGuardPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The end-to-end demonstration: every access path of the product, with real components, in a
@@ -211,6 +213,159 @@ class InternetInABoxIT {
   }
 
   @Test
+  @Order(2)
+  @Tag("ip-change")
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void theJetsonFollowsANewHomeAddressAndThePhoneReconnects() throws Exception {
+    Scenarios.run(
+        "2",
+        "IP change",
+        r -> {
+          Home h = home();
+          Topology net = world.net;
+          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
+            h.phoneConnects(Duration.ofSeconds(30));
+          }
+          String before = net.homeWanIp();
+          long t0 = System.nanoTime();
+          net.changeHomeWanAddress();
+          String after = net.homeWanIp();
+          r.proved(
+              "the ISP moved the home router from "
+                  + before
+                  + " to "
+                  + after
+                  + " (old address gone)");
+
+          Duration dnsLag =
+              Wait.until(
+                  h.fqdn() + " -> " + after,
+                  Duration.ofSeconds(60),
+                  () -> h.dnsAnswer().equals(List.of(after)));
+          r.proved(
+              "the agent noticed the new public address and dns-api updated BIND: "
+                  + h.fqdn()
+                  + " A "
+                  + after
+                  + " after "
+                  + Report.ms(dnsLag));
+
+          // The app reconnects: resolves the name again and handshakes at the new address.
+          Duration handshake =
+              Wait.until(
+                  "a handshake at " + after,
+                  Duration.ofSeconds(60),
+                  () -> {
+                    h.phoneConnects(Duration.ofSeconds(6));
+                    return h.phoneWg.endpoint(h.jetsonPublicKey()).equals(after + ":51820");
+                  });
+          Duration recovery = Duration.ofNanos(System.nanoTime() - t0);
+          SshClient.Run run = h.sshToJetson("echo still-alice-jetson");
+          assertThat(run.ok()).as(run.output()).isTrue();
+          r.proved(
+              "the phone's next handshake succeeded at "
+                  + after
+                  + ":51820 and SSH works again; time to recovery "
+                  + Report.ms(recovery)
+                  + " (DNS "
+                  + Report.ms(dnsLag)
+                  + " + reconnect "
+                  + Report.ms(handshake)
+                  + ")");
+          Report.note(
+              "scenario 2 time to recovery after the WAN address change: " + Report.ms(recovery));
+          r.path("direct at the new address " + after + ":51820")
+              .handshake(handshake)
+              .sshRoundTrip(run.elapsed());
+        });
+  }
+
+  @Test
+  @Order(3)
+  @Tag("relay")
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void withoutUpnpTheConnectAnswerPointsAtTheRelay() throws Exception {
+    Scenarios.run("3", "Relay fallback", r -> relayScenario(r));
+  }
+
+  @Test
+  @Order(6)
+  @Tag("control-plane-down")
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void wireGuardKeepsWorkingWithoutTheControlPlaneAndReportsArriveLater() throws Exception {
+    Scenarios.run(
+        "6",
+        "Control plane down",
+        r -> {
+          Home h = home();
+          ControlPlane cp = world.controlPlane;
+          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
+            h.phoneConnects(Duration.ofSeconds(30));
+          }
+          Wait.until(
+              "the agent's outbox to be empty",
+              Duration.ofSeconds(20),
+              () -> h.jetson.queuedReports() == 0);
+          cp.stop();
+          Instant stoppedAt = Instant.now();
+          assertThat(cp.running()).isFalse();
+          assertThat(
+                  world
+                      .net
+                      .jetson
+                      .tryExec(
+                          "curl", "-s", "--max-time", "3", cp.registryUrl() + "/actuator/health")
+                      .ok())
+              .isFalse();
+          r.proved("all four services stopped (the registry no longer answers)");
+
+          SshClient.Run during = h.sshToJetson("echo works-without-control-plane");
+          assertThat(during.ok()).as(during.output()).isTrue();
+          Duration freshHandshake = h.phoneConnects(Duration.ofSeconds(30));
+          SshClient.Run afterReconnect = h.sshToJetson("echo reconnected-without-control-plane");
+          assertThat(afterReconnect.ok()).as(afterReconnect.output()).isTrue();
+          r.proved(
+              "with the control plane down, the phone's WireGuard kept working (SSH in "
+                  + Report.ms(during.elapsed())
+                  + "), and even a brand-new session handshook in "
+                  + Report.ms(freshHandshake));
+
+          Wait.until(
+              "the agent to queue status reports",
+              Duration.ofSeconds(30),
+              () -> h.jetson.queuedReports() >= 2);
+          int queued = h.jetson.queuedReports();
+          r.proved(
+              "the agent queued " + queued + " status reports on disk while the registry was away");
+
+          cp.start();
+          Instant restartedAt = Instant.now();
+          r.proved("control plane restarted in " + Report.ms(cp.lastStartup()));
+          Duration drain =
+              Wait.until(
+                  "the agent's queued reports to be accepted",
+                  Duration.ofSeconds(60),
+                  () -> h.jetson.queuedReports() == 0);
+          JsonNode status = world.admin("GET", "/api/jetsons/" + h.jetsonId + "/status", null, 200);
+          Instant receivedAt = Instant.parse(status.get("receivedAt").asString());
+          assertThat(receivedAt).isAfter(restartedAt.minusSeconds(1));
+          assertThat(status.get("report").get("wireguard").toString())
+              .contains(h.phoneWg.publicKey());
+          r.proved(
+              "after the restart the outbox drained in "
+                  + Report.ms(drain)
+                  + " (a report leaves the queue only once the registry accepted it); the registry's last status was received "
+                  + receivedAt
+                  + " and lists the phone's peer (down for "
+                  + Duration.between(stoppedAt, restartedAt).toSeconds()
+                  + " s)");
+          r.path("direct (data plane independent of the control plane)")
+              .handshake(freshHandshake)
+              .sshRoundTrip(during.elapsed());
+        });
+  }
+
+  @Test
   @Order(4)
   @Tag("cloud")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -317,5 +472,9 @@ class InternetInABoxIT {
           r.path("jump router ssh." + World.DOMAIN + ":2222 -> container")
               .sshRoundTrip(proxyJump.elapsed());
         });
+  }
+
+  private void relayScenario(Report.Entry r) {
+    throw new org.opentest4j.TestAbortedException("relay scenario not written yet");
   }
 }
