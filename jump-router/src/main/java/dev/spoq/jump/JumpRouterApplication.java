@@ -4,7 +4,14 @@ import java.util.Arrays;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-@SpringBootApplication
+/**
+ * The router keeps no database: JDBC/Flyway auto-configuration stays off even if on the classpath.
+ */
+@SpringBootApplication(
+    excludeName = {
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+      "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
+    })
 public class JumpRouterApplication {
 
   static final String HELP =

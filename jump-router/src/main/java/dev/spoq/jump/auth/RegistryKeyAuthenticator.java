@@ -82,14 +82,22 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
     details.put("keyFingerprint", fingerprint);
     details.put("reason", reason);
     details.put("method", "publickey");
-    String user = RegistryLookups.isValidUsername(username) ? username : "(invalid)";
+    boolean valid = RegistryLookups.isValidUsername(username);
+    if (!valid) {
+      details.put("username", username == null ? "" : truncate(username));
+    }
     audit.record(
-        "user:" + user,
+        valid ? "user:" + username : "anonymous",
         "ssh.auth.failure",
         "jump-router",
         state.sourceIp(),
         "too-many-sessions".equals(reason) ? "DENIED" : "FAILURE",
         details);
     return false;
+  }
+
+  private static String truncate(String s) {
+    String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() > 64 ? printable.substring(0, 64) : printable;
   }
 }

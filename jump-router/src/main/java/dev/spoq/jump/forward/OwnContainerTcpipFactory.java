@@ -89,7 +89,12 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
       details.put("route", decision.route().host() + ":" + decision.route().port());
       metrics.forward("allowed");
       audit.record(
-          state.actor(), "ssh.forward.allowed", requested, state.sourceIp(), "SUCCESS", details);
+          state.actor(),
+          "ssh.forward.allowed",
+          truncate(requested),
+          state.sourceIp(),
+          "SUCCESS",
+          details);
       Buffer resolved = new ByteArrayBuffer();
       resolved.putString(decision.route().host());
       resolved.putUInt(decision.route().port());
@@ -117,6 +122,7 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
   }
 
   private static String truncate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() > 280 ? printable.substring(0, 280) + "..." : printable;
   }
 }

@@ -106,7 +106,9 @@ public class JumpSshServer implements SmartLifecycle {
     CoreModuleProperties.IDLE_TIMEOUT.set(ssh, props.timeouts().idle());
     CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(ssh, props.timeouts().channelOpen());
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(ssh, props.limits().maxAuthAttemptsPerConnection());
-    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(ssh, props.limits().maxChannelsPerSession());
+    // MINA refuses a new channel only when more than this many are open already.
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(
+        ssh, Math.max(0, props.limits().maxChannelsPerSession() - 1));
     CoreModuleProperties.AUTH_METHODS.set(ssh, "publickey");
     try {
       ssh.start();
