@@ -1,0 +1,143 @@
+package dev.spoq.relay.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.relay.support.RelayServiceTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * deploy/frp/frps.toml and frpc.toml, rendered the way frp renders them ({@code {{ .Envs.X }}} and
+ * the {@code parseNumberRange} loop, emulated here for exactly the constructs these files use),
+ * parsed as TOML, checked key by key, and the frps plugin path is called on the running service.
+ */
+class DeployFrpConfigTest extends RelayServiceTest {
+
+  private static final Pattern ENV = Pattern.compile("\\{\\{ \\.Envs\\.([A-Z0-9_]+) }}");
+  private static final Pattern RANGE =
+      Pattern.compile(
+          "\\{\\{- range \\$i, \\$p := parseNumberRange \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}");
+
+  static String render(String template, Map<String, String> env) {
+    Matcher range = RANGE.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (range.find()) {
+      String[] bounds = env.get(range.group(1)).split("-");
+      int first = Integer.parseInt(bounds[0]);
+      int last = Integer.parseInt(bounds[1]);
+      String body = range.group(2);
+      String expanded =
+          IntStream.rangeClosed(first, last)
+              .mapToObj(
+                  p ->
+                      body.replace("{{ if $i }},{{ end }}", p == first ? "" : ",")
+                          .replace("{{ $p }}", Integer.toString(p)))
+              .collect(Collectors.joining());
+      range.appendReplacement(out, Matcher.quoteReplacement(expanded));
+    }
+    range.appendTail(out);
+    Matcher env2 = ENV.matcher(out.toString());
+    StringBuilder done = new StringBuilder();
+    while (env2.find()) {
+      env2.appendReplacement(done, Matcher.quoteReplacement(env.get(env2.group(1))));
+    }
+    env2.appendTail(done);
+    assertThat(done.toString()).doesNotContain("{{");
+    return done.toString();
+  }
+
+  private static String deployFile(String name) throws Exception {
+    return Files.readString(Path.of("..", "deploy", "frp", name));
+  }
+
+  @Test
+  void frpsTomlIsWiredToThisServicesPluginWithPrometheusOnTheAdminPort() throws Exception {
+    relay("eu-1", "eu", 40000, 40009, 10);
+    health.pollAll();
+    String rendered =
+        render(
+            deployFile("frps.toml"),
+            Map.of(
+                "FRPS_AUTH_TOKEN", FRPS_TOKEN,
+                "FRPS_PLUGIN_ADDR", "127.0.0.1:" + port,
+                "FRPS_PLUGIN_SECRET", PLUGIN_SECRET,
+                "FRPS_RELAY_ID", "eu-1",
+                "FRPS_ALLOW_PORTS", "40000-40009",
+                "FRPS_ADMIN_USER", "admin",
+                "FRPS_ADMIN_PASSWORD", "pw-eu-1"));
+    TomlParseResult t = Toml.parse(rendered);
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.getLong("bindPort")).isEqualTo(7000L);
+    assertThat(t.getString("auth.method")).isEqualTo("token");
+    assertThat(t.getString("auth.token")).isEqualTo(FRPS_TOKEN);
+    assertThat(t.getLong("webServer.port")).isEqualTo(7500L);
+    assertThat(t.getString("webServer.user")).isEqualTo("admin");
+    assertThat(t.getString("webServer.password")).isEqualTo("pw-eu-1");
+    assertThat(t.getBoolean("enablePrometheus")).isTrue();
+    assertThat(t.getLong("maxPortsPerClient")).isEqualTo(1L);
+    TomlArray allow = t.getArray("allowPorts");
+    assertThat(allow.size()).isEqualTo(10);
+    assertThat(allow.getTable(0).getLong("single")).isEqualTo(40000L);
+    assertThat(allow.getTable(9).getLong("single")).isEqualTo(40009L);
+    TomlArray plugins = t.getArray("httpPlugins");
+    assertThat(plugins.size()).isEqualTo(1);
+    TomlTable plugin = plugins.getTable(0);
+    assertThat(plugin.getArray("ops").toList())
+        .containsExactly("Login", "NewProxy", "Ping", "CloseProxy");
+
+    // what frps would POST to that addr + path: a Login of a Jetson assigned to eu-1
+    RunningRegistry.EnrolledJetson alice = jetson("alice");
+    JsonNode assignment = call("GET", "/api/relay/assignment", alice.deviceToken(), null).json();
+    Map<String, Object> content =
+        Map.of(
+            "version", "0.61.1",
+            "run_id", "abc",
+            "metas", Map.of("spoq_relay_credential", assignment.get("relayCredential").asString()),
+            "privilege_key", "x",
+            "timestamp", 1);
+    Answer answer =
+        call(
+            "POST",
+            plugin.getString("path") + "?version=0.1.0&op=Login",
+            null,
+            Map.of("version", "0.1.0", "op", "Login", "content", content));
+    assertThat(plugin.getString("addr")).isEqualTo("127.0.0.1:" + port);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().get("reject").asBoolean()).isFalse();
+    assertThat(answer.json().get("unchange").asBoolean()).isTrue();
+  }
+
+  @Test
+  void frpcTemplateRendersToTheSameConfigTheCoordinatorGenerates() throws Exception {
+    relay("eu-1", "eu", 40000, 40009, 10);
+    health.pollAll();
+    RunningRegistry.EnrolledJetson alice = jetson("alice");
+    JsonNode a = call("GET", "/api/relay/assignment", alice.deviceToken(), null).json();
+    String rendered =
+        render(
+            deployFile("frpc.toml"),
+            Map.of(
+                "SPOQ_RELAY_HOST", a.get("relay").get("host").asString(),
+                "SPOQ_RELAY_BIND_PORT", a.get("relay").get("bindPort").asString(),
+                "SPOQ_FRPS_AUTH_TOKEN", FRPS_TOKEN,
+                "SPOQ_RELAY_CREDENTIAL", a.get("relayCredential").asString(),
+                "SPOQ_PROXY_NAME", a.get("proxyName").asString(),
+                "SPOQ_REMOTE_PORT", a.get("remotePort").asString()));
+    TomlParseResult fromTemplate = Toml.parse(rendered);
+    TomlParseResult generated = Toml.parse(a.get("frpcConfig").asString());
+    assertThat(fromTemplate.errors()).isEmpty();
+    assertThat(fromTemplate.toJson()).isEqualTo(generated.toJson());
+  }
+}
