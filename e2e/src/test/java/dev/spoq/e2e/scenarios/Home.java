@@ -85,7 +85,9 @@ final class Home {
     settings.put("dns.retry-max", "5s");
     settings.put("report.interval", "3s");
     settings.put("health.interval", "2s");
-    settings.put("relay.enabled", "false");
+    settings.put("relay.enabled", "true");
+    settings.put("relay.assignment-interval", "3s");
+    settings.put("upnp.refresh", "5s");
     settings.put("systemd.watchdog", "false");
     Jetson jetson = net.own(new Jetson(net.jetson, world.work, settings));
     jetson.enroll(code);

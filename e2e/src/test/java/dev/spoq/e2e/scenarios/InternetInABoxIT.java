@@ -3,18 +3,24 @@ package dev.spoq.e2e.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.e2e.harness.ControlPlane;
+import dev.spoq.e2e.harness.Frps;
+import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.Report;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.Wait;
 import dev.spoq.e2e.harness.WireGuardPeer;
+import dev.spoq.testsupport.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.opentest4j.TestAbortedException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -181,9 +188,7 @@ class InternetInABoxIT {
                   + ":22 gets no connection (firewall DROP; sshd listens only on 10.100.0.1)");
 
           // The same person over WireGuard is let in (the tunnel is the only way).
-          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
-            h.phoneConnects(Duration.ofSeconds(30));
-          }
+          h.phoneConnects(Duration.ofSeconds(30));
           SshClient.Run overWg = h.sshToJetson("echo over-wireguard");
           assertThat(overWg.ok()).as(overWg.output()).isTrue();
           r.proved("the same SSH over wg0 (10.100.0.1) works: " + overWg.output().trim());
@@ -223,9 +228,7 @@ class InternetInABoxIT {
         r -> {
           Home h = home();
           Topology net = world.net;
-          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
-            h.phoneConnects(Duration.ofSeconds(30));
-          }
+          h.phoneConnects(Duration.ofSeconds(30));
           String before = net.homeWanIp();
           long t0 = System.nanoTime();
           net.changeHomeWanAddress();
@@ -299,9 +302,7 @@ class InternetInABoxIT {
         r -> {
           Home h = home();
           ControlPlane cp = world.controlPlane;
-          if (h.phoneWg.latestHandshake(h.jetsonPublicKey()) == 0) {
-            h.phoneConnects(Duration.ofSeconds(30));
-          }
+          h.phoneConnects(Duration.ofSeconds(30));
           Wait.until(
               "the agent's outbox to be empty",
               Duration.ofSeconds(20),
@@ -475,6 +476,119 @@ class InternetInABoxIT {
   }
 
   private void relayScenario(Report.Entry r) {
-    throw new org.opentest4j.TestAbortedException("relay scenario not written yet");
+    Home h = home();
+    Topology net = world.net;
+    ControlPlane cp = world.controlPlane;
+    Optional<String> frpMissing = Frps.missing();
+    String relayId = "relay-us-1";
+    String adminPassword = NetworkNamespace.randomSuffix(16);
+    if (frpMissing.isEmpty()) {
+      net.own(
+          new Frps(net.relay, Topology.RELAY_IP, world.work, cp, relayId, "spoq", adminPassword));
+    }
+    Map<String, Object> relay = new LinkedHashMap<>();
+    relay.put("id", relayId);
+    relay.put("region", "us");
+    relay.put("publicHost", Topology.RELAY_IP);
+    relay.put("bindPort", Frps.BIND_PORT);
+    relay.put("udpPortRange", Map.of("start", Frps.FIRST_PORT, "end", Frps.LAST_PORT));
+    relay.put("capacity", 100);
+    relay.put("adminUrl", "http://" + Topology.RELAY_IP + ":" + Frps.ADMIN_PORT);
+    relay.put("adminUser", "spoq");
+    relay.put("adminPassword", adminPassword);
+    Http.post(net.cloud, cp.relayUrl() + "/api/relays", cp.adminKey(), relay).expect(201);
+    r.proved(
+        "relay "
+            + relayId
+            + " ("
+            + Topology.RELAY_IP
+            + ":"
+            + Frps.BIND_PORT
+            + ") registered with the relay coordinator");
+
+    String connectUrl = cp.relayUrl() + "/api/connect/" + Home.USER;
+    JsonNode[] before = new JsonNode[1];
+    try {
+      Wait.until(
+          "the connect answer to offer the direct path while UPnP works",
+          Duration.ofSeconds(45),
+          () -> {
+            before[0] = Http.get(net.phone, connectUrl, cp.adminKey()).expect(200).json();
+            return types(before[0]).contains("direct");
+          });
+    } catch (IllegalStateException e) {
+      throw new AssertionError(
+          "connect answer with UPnP working: " + before[0] + "\nagent status: " + h.jetson.status(),
+          e);
+    }
+    r.proved(
+        "with UPnP working the connect answer offers "
+            + before[0].path("endpoints").get(0).path("endpoint").asString()
+            + " (direct)");
+
+    h.upnp.stop();
+    r.proved(
+        "UPnP is now unavailable: miniupnpd stopped and its port mappings removed from the router");
+    try {
+      JsonNode[] answer = new JsonNode[1];
+      Duration decided =
+          Wait.until(
+              "the connect answer to stop offering the direct path",
+              Duration.ofSeconds(60),
+              () -> {
+                answer[0] = Http.get(net.phone, connectUrl, cp.adminKey()).expect(200).json();
+                List<String> types = types(answer[0]);
+                return !types.contains("direct")
+                    && (frpMissing.isPresent()
+                        || (!types.isEmpty() && types.get(0).equals("relay")));
+              });
+      String notes = answer[0].path("notes").toString();
+      assertThat(notes).contains("UPnP");
+      r.proved(
+          "the coordinator's connect answer for alice withdrew the direct endpoint "
+              + Report.ms(decided)
+              + " after UPnP went away; its notes: "
+              + notes);
+      if (frpMissing.isPresent()) {
+        assertThat(notes).contains("relay not offered");
+        throw new TestAbortedException(
+            "frp is not installed here: "
+                + frpMissing.get()
+                + ". Verified without it: the connect answer stopped offering the dead direct path ("
+                + notes
+                + "); the relay endpoint itself is only offered once frps reports the relay UP.");
+      }
+      JsonNode relayEndpoint = answer[0].get("endpoints").get(0);
+      assertThat(relayEndpoint.get("host").asString()).isEqualTo(Topology.RELAY_IP);
+      int port = relayEndpoint.get("port").asInt();
+      assertThat(port).isBetween(Frps.FIRST_PORT, Frps.LAST_PORT);
+      r.proved(
+          "the connect answer points at the relay: " + relayEndpoint.get("endpoint").asString());
+      Duration handshake =
+          h.phoneConnects(relayEndpoint.get("endpoint").asString(), Duration.ofSeconds(60));
+      SshClient.Run run = h.sshToJetson("echo via-relay");
+      assertThat(run.ok()).as(run.output()).isTrue();
+      r.proved(
+          "the phone's WireGuard handshook through frps/frpc in "
+              + Report.ms(handshake)
+              + " and SSH works");
+      r.path("relay " + relayEndpoint.get("endpoint").asString() + " (frps) -> frpc -> Jetson")
+          .handshake(handshake)
+          .sshRoundTrip(run.elapsed());
+    } finally {
+      h.upnp.start();
+      Wait.until(
+          "the agent to map its port again",
+          Duration.ofSeconds(60),
+          () -> h.upnp.mappings().contains("51820"));
+    }
+  }
+
+  private static List<String> types(JsonNode answer) {
+    List<String> types = new ArrayList<>();
+    for (JsonNode e : answer.path("endpoints")) {
+      types.add(e.path("type").asString());
+    }
+    return types;
   }
 }
