@@ -48,6 +48,14 @@ public class DnsUpdater {
 
   public Outcome update(
       DeviceTokenIntrospection device, String fqdn, Accepted address, String sourceIp) {
+    // Fast path for the common case (nothing changed): a plain read, no row lock, no write.
+    java.util.Optional<DnsRecord> current = records.find(device.subdomain(), address.type());
+    if (current.isPresent() && current.get().desiredIp().equals(address.canonical())) {
+      Status status =
+          current.get().state() == DnsRecord.State.APPLIED ? Status.UNCHANGED : Status.PENDING;
+      count(status);
+      return new Outcome(status, current.get());
+    }
     DnsRecordService.Stored stored =
         records.storeDesired(
             device.subdomain(), fqdn, device.jetsonId(), device.accountId(), address, sourceIp);
