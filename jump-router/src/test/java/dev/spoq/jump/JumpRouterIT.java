@@ -496,6 +496,75 @@ class JumpRouterIT {
                 && "too-many-sessions".equals(e.get("details").get("reason").asString()));
   }
 
+  @Test
+  void bruteForceGetsTheSourceAddressBanned() throws Exception {
+    try (RunningRouter strict =
+        RunningRouter.start(
+            registry.baseUrl(),
+            registry.serviceToken("jump-router"),
+            dir.resolve("strict-router"),
+            Map.of(
+                "spoq.jump.limits.max-auth-failures", "3",
+                "spoq.jump.limits.ban-duration", "10m"))) {
+      String port = String.valueOf(strict.sshPort());
+      for (int i = 0; i < 3; i++) {
+        OpenSsh.Result r = ssh(malloryCfg, "-p", port, "alice@127.0.0.1", "true");
+        assertThat(r.stderr()).contains("Permission denied (publickey)");
+      }
+      long deadline = System.nanoTime() + T.toNanos();
+      while (!strict.server().guard().isBanned("127.0.0.1") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      // now even the right key is refused before any SSH byte is exchanged
+      OpenSsh.Result banned = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo BAD");
+      assertThat(banned.exit()).isEqualTo(255);
+      assertThat(banned.stdout()).doesNotContain("BAD");
+      assertThat(banned.stderr()).doesNotContain("Permission denied");
+      RegistryAudit.await(
+          registry,
+          "ssh.ban",
+          e ->
+              "127.0.0.1".equals(RegistryAudit.text(e, "target"))
+                  && "DENIED".equals(RegistryAudit.text(e, "outcome")));
+      assertThat(
+              strict
+                  .bean(io.micrometer.core.instrument.MeterRegistry.class)
+                  .counter("spoq.jump.bans")
+                  .count())
+          .isEqualTo(1);
+      // the main router (other instance) still serves 127.0.0.1
+      assertThat(ssh(aliceCfg, "-p", rp, "alice@127.0.0.1", "echo ok").stdout()).contains("ok");
+    }
+  }
+
+  @Test
+  void connectionRateIsLimitedPerSourceAddress() throws Exception {
+    try (RunningRouter limited =
+        RunningRouter.start(
+            registry.baseUrl(),
+            registry.serviceToken("jump-router"),
+            dir.resolve("limited-router"),
+            Map.of(
+                "spoq.jump.limits.connections-per-minute-per-ip", "3",
+                "spoq.jump.limits.connection-burst-per-ip", "3"))) {
+      String port = String.valueOf(limited.sshPort());
+      alice.authorize(limited.server().upstreamPublicKey());
+      for (int i = 0; i < 3; i++) {
+        OpenSsh.Result ok = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo in" + i);
+        assertThat(ok.stdout()).as(ok.toString()).contains("in" + i);
+      }
+      OpenSsh.Result fourth = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo BAD");
+      assertThat(fourth.exit()).isEqualTo(255);
+      assertThat(fourth.stdout()).doesNotContain("BAD");
+      assertThat(
+              limited
+                  .bean(io.micrometer.core.instrument.MeterRegistry.class)
+                  .counter("spoq.jump.connections.refused", "reason", "rate-limited")
+                  .count())
+          .isGreaterThanOrEqualTo(1);
+    }
+  }
+
   // ---------------------------------------------------------------- hostile clients
 
   @Test
