@@ -384,6 +384,11 @@ public class Agent implements AutoCloseable {
     }
   }
 
+  /** The local status API's port (useful when configured as 0). */
+  public int statusPort() {
+    return statusServer == null ? -1 : statusServer.port();
+  }
+
   public List<Peer> peers() {
     return peers.peers();
   }

@@ -66,7 +66,6 @@ public class StatusServer {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      exchange.getRequestBody().skip(64 * 1024);
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       if (path.equals("/api/device/status")) {
