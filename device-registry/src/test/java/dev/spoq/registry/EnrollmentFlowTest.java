@@ -57,4 +57,57 @@ class EnrollmentFlowTest {
     assertThat(introspection.subdomain()).isEqualTo(name);
     assertThat(introspection.fqdn()).isEqualTo(name + ".spoq.dev");
   }
+
+  @Test
+  void codesExpireAfter15MinutesAndARevokedJetsonCanBeReplaced() throws Exception {
+    String name = SharedRegistry.name("exp");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);
+    JsonNode issued =
+        registry
+            .call("POST", "/api/accounts/" + name + "/enrollment-codes", account.apiKey(), null)
+            .json();
+    java.time.Instant expires = java.time.Instant.parse(issued.get("expiresAt").asString());
+    assertThat(expires)
+        .isBetween(
+            java.time.Instant.now().plusSeconds(14 * 60),
+            java.time.Instant.now().plusSeconds(16 * 60));
+    String code = issued.get("code").asString();
+    var db = registry.database();
+    try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+        var st =
+            c.prepareStatement(
+                "UPDATE registry.enrollment_code SET expires_at = now() - interval '1 second'"
+                    + " WHERE code_hash = ?")) {
+      st.setString(1, dev.spoq.common.token.Tokens.hash(code));
+      assertThat(st.executeUpdate()).isEqualTo(1);
+    }
+    String key = X25519.generate().publicKey().base64();
+    Problems.assertProblem(
+        registry.call(
+            "POST",
+            "/api/jetsons/enroll",
+            null,
+            Map.of("code", code, "publicKey", key, "hostname", "nano")),
+        401);
+
+    RunningRegistry.EnrolledJetson first = registry.enrollJetson(account, key, "nano");
+    registry.revokeJetson(first.jetsonId());
+    Problems.assertProblem(
+        registry.call("GET", "/api/jetsons/self", first.deviceToken(), null), 401);
+    RunningRegistry.EnrolledJetson second =
+        registry.enrollJetson(account, X25519.generate().publicKey().base64(), "nano-2");
+    assertThat(second.jetsonId()).isNotEqualTo(first.jetsonId());
+    assertThat(registry.registryClient("dns-api").jetsonBySubdomain(name).orElseThrow().jetsonId())
+        .isEqualTo(second.jetsonId());
+    assertThat(registry.registryClient("dns-api").jetson(first.jetsonId()).orElseThrow().revoked())
+        .isTrue();
+    // a revoked Jetson can no longer be changed
+    Problems.assertProblem(
+        registry.call(
+            "POST",
+            "/api/jetsons/" + first.jetsonId() + "/device-token/rotate",
+            account.apiKey(),
+            null),
+        409);
+  }
 }
