@@ -107,6 +107,11 @@ class ComposeConfigTest {
               "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
     }
 
+    // dns-api believes X-Forwarded-For only from the TLS proxy's fixed address.
+    Map<String, Map<String, Object>> proxyNetworks = cast(services.get("proxy").get("networks"));
+    String proxyIp = String.valueOf(proxyNetworks.get("backend").get("ipv4_address"));
+    assertThat(env(services, "dns-api").get("SPOQ_DNS_TRUSTEDPROXIES")).isEqualTo(proxyIp + "/32");
+
     // Persistent state lives in named volumes.
     Map<String, Object> volumes = cast(model.get("volumes"));
     assertThat(volumes).containsKeys("postgres-data", "jump-router-keys");
@@ -168,7 +173,9 @@ class ComposeConfigTest {
             "SPOQ_RELAYCOORDINATOR_SERVICE_TOKEN",
             "SPOQ_JUMPROUTER_SERVICE_TOKEN",
             "FRPS_AUTH_TOKEN",
-            "FRPS_PLUGIN_SECRET");
+            "FRPS_PLUGIN_SECRET",
+            "FRPS_ADMIN_PASSWORD",
+            "SPOQ_RELAY_CREDENTIAL_KEY");
     for (String secret : secrets) {
       List<String> without = new ArrayList<>();
       for (String line : envLines) {

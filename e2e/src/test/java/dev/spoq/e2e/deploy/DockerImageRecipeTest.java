@@ -68,8 +68,14 @@ class DockerImageRecipeTest {
                 .resolve(entry.group(1).replace('.', '/') + ".class"))
         .as("the ENTRYPOINT's launcher class is in the loader layer")
         .isRegularFile();
-    assertThat(tmp.resolve("extracted/application"))
-        .isDirectoryRecursivelyContaining("glob:**.jar");
+    assertThat(
+            tmp.resolve(
+                "extracted/application/BOOT-INF/classes/dev/spoq/registry/DeviceRegistryApplication.class"))
+        .as("the application layer holds the service's own classes")
+        .isRegularFile();
+    assertThat(tmp.resolve("extracted/dependencies/BOOT-INF/lib"))
+        .as("the dependencies layer holds the libraries")
+        .isDirectoryContaining("glob:**spring-core-*.jar");
     assertThat(recipe).contains("USER spoq:spoq").contains("HEALTHCHECK");
   }
 

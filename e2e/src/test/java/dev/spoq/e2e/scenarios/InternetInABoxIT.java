@@ -64,6 +64,7 @@ class InternetInABoxIT {
   @BeforeAll
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void buildTheInternet() {
+    Report.start();
     long t0 = System.nanoTime();
     world = World.build();
     Report.note(
