@@ -335,4 +335,29 @@ class BadInputTest {
       Problems.assertProblem(registry.call("GET", path, null, null), 401);
     }
   }
+
+  @Test
+  void aChunkedOversizedBodyIsCutOffToo() throws Exception {
+    long before = count("account");
+    byte[] body =
+        ("{\"username\":\"chunky\",\"subdomain\":\"chunky\",\"product\":\"CLOUD\",\"pad\":\""
+                + HUGE
+                + "\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(registry.baseUrl() + "/api/accounts"))
+            .header("Authorization", "Bearer " + registry.adminKey())
+            .header("Content-Type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("payload-too-large");
+    assertThat(count("account")).isEqualTo(before);
+  }
 }

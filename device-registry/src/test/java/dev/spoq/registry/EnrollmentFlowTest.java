@@ -110,4 +110,50 @@ class EnrollmentFlowTest {
             null),
         409);
   }
+
+  @Test
+  void theAgentRotatesItsOwnTokenAndPollsItsWireGuardConfigWithAnEtag() {
+    String name = SharedRegistry.name("self");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);
+    RunningRegistry.EnrolledJetson jetson =
+        registry.enrollJetson(account, X25519.generate().publicKey().base64(), "nano");
+    RunningRegistry.Response rotated =
+        registry.call("POST", "/api/jetsons/self/device-token/rotate", jetson.deviceToken(), null);
+    assertThat(rotated.status()).isEqualTo(200);
+    String token = rotated.json().get("deviceToken").asString();
+    assertThat(token).startsWith("spoq_dev_").isNotEqualTo(jetson.deviceToken());
+    Problems.assertProblem(
+        registry.call("GET", "/api/jetsons/self", jetson.deviceToken(), null), 401);
+
+    RunningRegistry.Response config =
+        registry.call("GET", "/api/jetsons/self/wireguard-config", token, null);
+    assertThat(config.status()).isEqualTo(200);
+    assertThat(config.body()).contains("Address = 10.100.0.1/24", "ListenPort = 51820");
+    String etag = config.header("ETag");
+    assertThat(
+            registry
+                .call(
+                    "GET",
+                    "/api/jetsons/self/wireguard-config",
+                    token,
+                    null,
+                    Map.of("If-None-Match", etag))
+                .status())
+        .isEqualTo(304);
+    registry.addDevice(jetson.jetsonId(), 1, "phone", X25519.generate().publicKey().base64());
+    RunningRegistry.Response changed =
+        registry.call(
+            "GET",
+            "/api/jetsons/self/wireguard-config",
+            token,
+            null,
+            Map.of("If-None-Match", etag));
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.body()).contains("AllowedIPs = 10.100.0.10/32");
+
+    RunningRegistry.Response profiles =
+        registry.call("POST", "/api/jetsons/self/profiles", token, Map.of("name", "guests"));
+    assertThat(profiles.status()).isEqualTo(201);
+    assertThat(profiles.json().get("number").asInt()).isEqualTo(2);
+  }
 }
