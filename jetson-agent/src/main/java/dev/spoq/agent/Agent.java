@@ -147,6 +147,7 @@ public class Agent implements AutoCloseable {
     every(config.healthInterval(), this::healthTick);
     every(config.reportInterval(), this::report);
     if (config.relayEnabled()) {
+      startRelayFromLastAssignment();
       every(config.relayAssignmentInterval(), this::refreshRelay);
       loops.scheduleWithFixedDelay(
           guarded("relay latency", this::measureLatency),
@@ -230,6 +231,18 @@ public class Agent implements AutoCloseable {
     } catch (ControlPlaneException e) {
       relayError = e.getMessage();
       log.warn("relay assignment unavailable: {}", e.getMessage());
+    }
+  }
+
+  /** The relay must work while the coordinator is down: reuse the last config it gave us. */
+  private void startRelayFromLastAssignment() {
+    try {
+      if (java.nio.file.Files.isRegularFile(config.frpcConfigFile())) {
+        log.info("starting frpc with the last relay assignment ({})", config.frpcConfigFile());
+        frpc.apply(java.nio.file.Files.readString(config.frpcConfigFile()));
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("cannot reuse {}: {}", config.frpcConfigFile(), e.getMessage());
     }
   }
 
@@ -402,15 +415,15 @@ public class Agent implements AutoCloseable {
     log.info("Spoq agent stopping");
     SdNotify.send("STOPPING=1");
     loops.shutdownNow();
-    try {
-      loops.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    frpc.close();
     upnp.delete();
+    frpc.close();
     if (statusServer != null) {
       statusServer.stop();
+    }
+    try {
+      loops.awaitTermination(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     log.info("Spoq agent stopped; WireGuard {} stays up", config.wgInterface());
     stopped.countDown();

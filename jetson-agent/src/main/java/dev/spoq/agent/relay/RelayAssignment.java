@@ -31,7 +31,7 @@ public record RelayAssignment(
     }
     JsonNode relay = json.has("relay") && json.get("relay").isObject() ? json.get("relay") : json;
     String server = text(relay, "serverAddr", "server_addr", "host", "address");
-    int port = relay.path("serverPort").asInt(relay.path("server_port").asInt(7000));
+    int port = relay.path("serverPort").asInt(relay.path("bindPort").asInt(7000));
     int remote = json.path("remotePort").asInt(json.path("remote_port").asInt(0));
     String config = text(json, "frpcConfig", "frpcToml", "frpc_config", "frpcConfigToml");
     if (config == null && json.path("frpc").isObject()) {
@@ -53,7 +53,7 @@ public record RelayAssignment(
     JsonNode list = json.has("regions") ? json.get("regions") : json.path("relays");
     if (list.isArray()) {
       for (JsonNode r : list) {
-        String host = text(r, "serverAddr", "host", "address", "publicHost");
+        String host = text(r, "host", "serverAddr", "address", "publicHost");
         String region = text(r, "region", "name");
         if (host != null && region != null) {
           regions.add(

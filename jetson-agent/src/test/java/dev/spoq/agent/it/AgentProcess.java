@@ -62,7 +62,11 @@ final class AgentProcess implements AutoCloseable {
   JsonNode status() {
     ExecResult r =
         ns.tryExec(
-            "curl", "-s", "--max-time", "5", "http://127.0.0.1:" + STATUS_PORT + "/api/device/status");
+            "curl",
+            "-s",
+            "--max-time",
+            "5",
+            "http://127.0.0.1:" + STATUS_PORT + "/api/device/status");
     if (!r.ok() || r.output().isBlank()) {
       return null;
     }

@@ -100,7 +100,8 @@ final class HomeNetwork implements AutoCloseable {
         allow 1024-65535 192.168.51.0/24 1024-65535
         deny 0-65535 0.0.0.0/0 0-65535
         """
-            .formatted(routerWanIf, lanIf, lan2If, UUID.randomUUID(), TABLE, dir.resolve("upnp.leases")));
+            .formatted(
+                routerWanIf, lanIf, lan2If, UUID.randomUUID(), TABLE, dir.resolve("upnp.leases")));
   }
 
   static HomeNetwork create(Path dir) {

@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Makes a service listening on the test JVM's loopback ({@code 127.0.0.1:targetPort}) reachable
- * as {@code 127.0.0.1:nsPort} inside a namespace, through a Unix socket.
+ * Makes a service listening on the test JVM's loopback ({@code 127.0.0.1:targetPort}) reachable as
+ * {@code 127.0.0.1:nsPort} inside a namespace, through a Unix socket.
  */
 final class LoopbackBridge implements AutoCloseable {
 
@@ -33,7 +33,8 @@ final class LoopbackBridge implements AutoCloseable {
   static LoopbackBridge open(NetworkNamespace ns, int nsPort, int targetPort, Path dir) {
     try {
       Files.createDirectories(dir);
-      Path socket = dir.resolve("bridge-" + nsPort + "-" + NetworkNamespace.randomSuffix(3) + ".sock");
+      Path socket =
+          dir.resolve("bridge-" + nsPort + "-" + NetworkNamespace.randomSuffix(3) + ".sock");
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(socket));
       Thread accept =
@@ -42,7 +43,8 @@ final class LoopbackBridge implements AutoCloseable {
                 while (server.isOpen()) {
                   try {
                     SocketChannel in = server.accept();
-                    SocketChannel out = SocketChannel.open(new InetSocketAddress("127.0.0.1", targetPort));
+                    SocketChannel out =
+                        SocketChannel.open(new InetSocketAddress("127.0.0.1", targetPort));
                     Pump.bridge(in, out);
                   } catch (IOException e) {
                     if (!server.isOpen()) {
