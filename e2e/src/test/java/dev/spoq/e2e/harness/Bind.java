@@ -44,6 +44,8 @@ public final class Bind implements AutoCloseable {
           options {
             directory "%1$s";
             pid-file "%1$s/named.pid";
+            session-keyfile "%1$s/session.key";
+            managed-keys-directory "%1$s";
             listen-on port 53 { %2$s; 127.0.0.1; };
             listen-on-v6 { none; };
             recursion no;
