@@ -4,6 +4,7 @@ import dev.spoq.dns.provider.RecordType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,12 @@ class DnsRecordRepository {
   private static final String COLUMNS =
       "subdomain, record_type, fqdn, jetson_id, account_id, desired_ip, applied_ip, version, state,"
           + " last_update, last_applied_at, last_verified_at, attempts, next_attempt_at, last_error";
+
+  /**
+   * A freshly stored value belongs to the request that stored it, which applies it at once: the
+   * reconciler leaves it alone for this long (and takes over if that request never finished).
+   */
+  static final Duration SYNC_APPLY_LEASE = Duration.ofSeconds(30);
 
   private final JdbcClient jdbc;
 
@@ -67,7 +74,7 @@ class DnsRecordRepository {
     return jdbc.sql(
                 "INSERT INTO dns_record (subdomain, record_type, fqdn, jetson_id, account_id,"
                     + " desired_ip, state, last_update, next_attempt_at)"
-                    + " VALUES (:s, :t, :f, :j, :a, :ip, 'PENDING', :now, :now)"
+                    + " VALUES (:s, :t, :f, :j, :a, :ip, 'PENDING', :now, :lease)"
                     + " ON CONFLICT (subdomain, record_type) DO NOTHING")
             .param("s", subdomain)
             .param("t", type.name())
@@ -76,6 +83,7 @@ class DnsRecordRepository {
             .param("a", accountId)
             .param("ip", ip)
             .param("now", ts(now))
+            .param("lease", ts(now.plus(SYNC_APPLY_LEASE)))
             .update()
         == 1;
   }
@@ -92,7 +100,7 @@ class DnsRecordRepository {
     return jdbc.sql(
             "UPDATE dns_record SET desired_ip = :ip, fqdn = :f, jetson_id = :j, account_id = :a,"
                 + " version = version + 1, state = 'PENDING', last_update = :now, attempts = 0,"
-                + " next_attempt_at = :now, last_error = NULL"
+                + " next_attempt_at = :lease, last_error = NULL"
                 + " WHERE subdomain = :s AND record_type = :t RETURNING version")
         .param("s", subdomain)
         .param("t", type.name())
@@ -101,6 +109,7 @@ class DnsRecordRepository {
         .param("a", accountId)
         .param("ip", ip)
         .param("now", ts(now))
+        .param("lease", ts(now.plus(SYNC_APPLY_LEASE)))
         .query(Long.class)
         .single();
   }

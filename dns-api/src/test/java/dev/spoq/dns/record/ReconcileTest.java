@@ -25,6 +25,7 @@ class ReconcileTest extends CloudflareBackedTest {
   @AfterEach
   void stubIsUp() {
     CLOUDFLARE.restartIfStopped();
+    CLOUDFLARE.clearInjected();
     gate.reset();
   }
 

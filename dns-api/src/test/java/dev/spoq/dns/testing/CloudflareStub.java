@@ -105,16 +105,16 @@ public final class CloudflareStub implements AutoCloseable {
   }
 
   private void start(int onPort) {
-    MockWebServer s = new MockWebServer();
-    s.setDispatcher(
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            return handle(request);
-          }
-        });
     IOException last = null;
     for (int attempt = 0; attempt < 50; attempt++) {
+      MockWebServer s = new MockWebServer();
+      s.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              return handle(request);
+            }
+          });
       try {
         s.start(InetAddress.getLoopbackAddress(), onPort);
         server = s;
@@ -122,10 +122,20 @@ public final class CloudflareStub implements AutoCloseable {
         return;
       } catch (IOException e) {
         last = e;
+        try {
+          s.shutdown();
+        } catch (IOException ignored) {
+          // never started
+        }
         sleep(100);
       }
     }
     throw new UncheckedIOException("cannot start the Cloudflare stub on port " + onPort, last);
+  }
+
+  /** Drops injected failures that no request consumed. */
+  public void clearInjected() {
+    injected.clear();
   }
 
   // ---- what tests use -------------------------------------------------------------------------
