@@ -182,11 +182,13 @@ final class HomeNetwork implements AutoCloseable {
 
   /** Drops WireGuard's UDP port at the router before NAT: the direct path is cut. */
   void cutUdp(int port) {
-    router.exec(
-        "nft",
-        "add table inet spoqcut { chain pre { type filter hook prerouting priority -150; udp dport "
+    write(
+        "cut.nft",
+        "table inet spoqcut {\n chain pre {\n  type filter hook prerouting priority -150;"
+            + " policy accept;\n  udp dport "
             + port
-            + " drop; } }");
+            + " drop\n }\n}\n");
+    router.exec("nft", "-f", dir.resolve("cut.nft").toString());
   }
 
   void restoreUdp() {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +31,7 @@ class UpnpStunIT {
 
   @BeforeAll
   static void startRegistry() {
-    registry = RunningRegistry.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
+    registry = SharedRegistry.get();
   }
 
   @Test
