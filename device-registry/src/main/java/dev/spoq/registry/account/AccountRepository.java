@@ -2,7 +2,6 @@ package dev.spoq.registry.account;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,9 +64,5 @@ public class AccountRepository {
         rs.getString("subdomain"),
         Product.valueOf(rs.getString("product")),
         rs.getTimestamp("created_at").toInstant());
-  }
-
-  static java.time.Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
   }
 }

@@ -9,6 +9,9 @@ import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.ApiKeyCaller;
 import dev.spoq.registry.security.ApiKeyScope;
 import dev.spoq.registry.security.Credentials;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -109,8 +112,8 @@ class ApiKeyService {
         .single();
   }
 
-  private static ApiKey map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-    java.sql.Timestamp revoked = rs.getTimestamp("revoked_at");
+  private static ApiKey map(ResultSet rs, int n) throws SQLException {
+    Timestamp revoked = rs.getTimestamp("revoked_at");
     return new ApiKey(
         rs.getObject("id", UUID.class),
         ApiKeyScope.valueOf(rs.getString("scope")),
