@@ -1,5 +1,6 @@
 package dev.spoq.e2e.harness;
 
+import dev.spoq.e2e.RepoPaths;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.ManagedProcess;
 import java.nio.file.Path;
@@ -40,7 +41,10 @@ public final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(module, port, ns, p);
   }
 
-  /** Waits until the actuator health answers UP (checked from inside the namespace). */
+  /**
+   * Waits until the service is ready, asked from inside the namespace with the container image's
+   * own health check ({@code deploy/docker/healthcheck.sh}: actuator readiness must be UP).
+   */
   public ServiceProcess awaitHealthy(Duration timeout) {
     Wait.until(
         module + " healthy",
@@ -49,8 +53,12 @@ public final class ServiceProcess implements AutoCloseable {
           if (!process.isAlive()) {
             throw new Wait.Abort(module + " exited:\n" + tail(process.output()));
           }
-          Http.Response r = Http.get(ns, "http://127.0.0.1:" + port + "/actuator/health", null);
-          return r.status() == 200 && r.body().contains("\"UP\"");
+          return ns.tryExec(
+                  "env",
+                  "SERVER_PORT=" + port,
+                  "bash",
+                  RepoPaths.root().resolve("deploy/docker/healthcheck.sh").toString())
+              .ok();
         });
     return this;
   }
