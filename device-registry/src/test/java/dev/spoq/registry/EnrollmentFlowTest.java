@@ -31,6 +31,7 @@ class EnrollmentFlowTest {
     assertThat(enrolled.status()).isEqualTo(201);
     JsonNode body = enrolled.json();
     assertThat(body.get("deviceToken").asString()).startsWith("spoq_dev_");
+    assertThat(enrolled.header("Cache-Control")).contains("no-store");
     assertThat(body.get("address").asString()).isEqualTo("10.100.0.1/24");
     assertThat(body.get("listenPort").asInt()).isEqualTo(51820);
     assertThat(body.get("fqdn").asString()).isEqualTo(name + ".spoq.dev");

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -60,6 +61,7 @@ class ApiKeyController {
         keys.create(caller, request.scope(), request.username(), request.name());
     ApiKeyService.ApiKey k = issued.key();
     return ResponseEntity.status(HttpStatus.CREATED)
+        .cacheControl(CacheControl.noStore())
         .body(
             new IssuedApiKeyResponse(
                 k.id(), issued.secret(), k.scope(), k.accountId(), k.username(), k.name()));

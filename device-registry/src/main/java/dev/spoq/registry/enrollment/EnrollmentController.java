@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -71,6 +72,7 @@ class EnrollmentController {
       ApiKeyCaller caller, @PathVariable @Pattern(regexp = Names.USERNAME_REGEX) String username) {
     EnrollmentService.IssuedCode code = enrollment.newCode(caller, username);
     return ResponseEntity.status(HttpStatus.CREATED)
+        .cacheControl(CacheControl.noStore())
         .body(
             new EnrollmentCodeResponse(
                 code.code(), code.accountId(), code.username(), code.expiresAt()));
@@ -85,6 +87,7 @@ class EnrollmentController {
     Jetson j = done.jetson();
     AgentSettings s = AgentSettings.of(j, properties.domain());
     return ResponseEntity.created(URI.create("/api/jetsons/" + j.id()))
+        .cacheControl(CacheControl.noStore())
         .body(
             new EnrollResponse(
                 done.deviceToken(),

@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -63,8 +65,9 @@ class JetsonController {
   }
 
   @PostMapping("/api/jetsons/{jetsonId}/device-token/rotate")
-  DeviceTokenResponse rotateToken(ApiKeyCaller caller, @PathVariable UUID jetsonId) {
-    return new DeviceTokenResponse(jetsonId, jetsons.rotateDeviceToken(caller, jetsonId));
+  ResponseEntity<DeviceTokenResponse> rotateToken(
+      ApiKeyCaller caller, @PathVariable UUID jetsonId) {
+    return noStore(new DeviceTokenResponse(jetsonId, jetsons.rotateDeviceToken(caller, jetsonId)));
   }
 
   @PostMapping("/api/jetsons/{jetsonId}/device-token/revoke")
@@ -84,9 +87,15 @@ class JetsonController {
   }
 
   @PostMapping("/api/jetsons/self/device-token/rotate")
-  DeviceTokenResponse rotateOwnToken(DeviceCaller caller) {
-    return new DeviceTokenResponse(
-        caller.jetsonId(), jetsons.rotateDeviceToken(caller, caller.jetsonId()));
+  ResponseEntity<DeviceTokenResponse> rotateOwnToken(DeviceCaller caller) {
+    return noStore(
+        new DeviceTokenResponse(
+            caller.jetsonId(), jetsons.rotateDeviceToken(caller, caller.jetsonId())));
+  }
+
+  /** Answers carrying a secret must not be cached anywhere. */
+  private static <T> ResponseEntity<T> noStore(T body) {
+    return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
   }
 
   private JetsonResponse response(Jetson j) {
