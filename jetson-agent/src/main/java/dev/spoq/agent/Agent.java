@@ -133,7 +133,7 @@ public class Agent implements AutoCloseable {
       fetchPeers();
     } catch (ControlPlaneException e) {
       log.warn(
-          "registry unreachable at start ({}); bringing WireGuard up with {} cached peer(s)",
+          "registry unavailable at start ({}); bringing WireGuard up with {} cached peer(s)",
           e.getMessage(),
           peers.peers().size());
     }

@@ -95,7 +95,8 @@ public final class HttpJson {
                 + " with a body that is not JSON ("
                 + snippet(bytes)
                 + ")",
-            response.statusCode());
+            // Garbage is not the service talking (a proxy, a captive portal): retry later.
+            0);
       }
     }
     int status = response.statusCode();
