@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -48,6 +50,9 @@ public final class BootstrapCommand {
       Exit status: 0 done (or nothing to do), 1 provider or configuration error, 2 usage error.
       """;
 
+  /** Changes made by the command are audit events in the log (the command needs no registry). */
+  private static final Logger AUDIT = LoggerFactory.getLogger("dns.audit");
+
   private BootstrapCommand() {}
 
   /** Runs the command; returns the process exit status. */
@@ -70,7 +75,13 @@ public final class BootstrapCommand {
         }
       }
     }
-    springArgs.add("--logging.level.root=WARN");
+    if (springArgs.stream().noneMatch(a -> a.startsWith("--logging.level.root="))) {
+      springArgs.add("--logging.level.root=WARN");
+    }
+    if (springArgs.stream().noneMatch(a -> a.startsWith("--logging.structured.format.console="))) {
+      // A command talks to a person: plain log lines, not the service's JSON.
+      springArgs.add("--logging.structured.format.console=");
+    }
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(BootstrapContext.class)
             .web(WebApplicationType.NONE)
@@ -122,6 +133,22 @@ public final class BootstrapCommand {
         if (step.action() != BootstrapPlan.Action.UNCHANGED) {
           provider.upsert(step.wanted());
           out.printf("  done: %s %s%n", step.wanted().fqdn(), step.wanted().type());
+          AUDIT
+              .atWarn()
+              .addKeyValue("audit.actor", "command:bootstrap")
+              .addKeyValue(
+                  "audit.action", "dns.static-record." + step.action().name().toLowerCase())
+              .addKeyValue("audit.target", step.wanted().fqdn())
+              .addKeyValue("audit.outcome", "SUCCESS")
+              .addKeyValue("audit.type", step.wanted().type().name())
+              .addKeyValue("audit.content", step.wanted().content())
+              .addKeyValue("audit.provider", provider.name())
+              .log(
+                  "audit static record {} {} {} -> {}",
+                  step.action(),
+                  step.wanted().fqdn(),
+                  step.wanted().type(),
+                  step.wanted().content());
         }
       }
       out.printf("%d change(s) made.%n", changes);
