@@ -1,14 +1,14 @@
 package dev.spoq.e2e.harness;
 
+import dev.spoq.e2e.RepoPaths;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.Binaries;
 import dev.spoq.testsupport.process.ManagedProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,58 +41,28 @@ public final class Frps implements AutoCloseable {
 
   public Frps(
       NetworkNamespace ns,
-      String address,
       Path workDir,
       ControlPlane controlPlane,
       String relayId,
       String adminUser,
       String adminPassword) {
-    Path dir = workDir.resolve("frps");
-    Path config = dir.resolve("frps.toml");
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(
-          config,
-          """
-          bindAddr = "%1$s"
-          bindPort = %2$d
-          auth.method = "token"
-          auth.token = "%3$s"
-          allowPorts = [{ start = %4$d, end = %5$d }]
-          enablePrometheus = true
-          webServer.addr = "%1$s"
-          webServer.port = %6$d
-          webServer.user = "%7$s"
-          webServer.password = "%8$s"
-          log.to = "console"
-          log.level = "info"
-
-          [[httpPlugins]]
-          name = "spoq-relay-coordinator"
-          addr = "%9$s"
-          path = "/frps-plugin/%10$s/%11$s/handler"
-          ops = ["Login", "NewProxy", "Ping"]
-          """
-              .formatted(
-                  address,
-                  BIND_PORT,
-                  controlPlane.frpsAuthToken(),
-                  FIRST_PORT,
-                  LAST_PORT,
-                  ADMIN_PORT,
-                  adminUser,
-                  adminPassword,
-                  controlPlane.publicIp() + ":" + ControlPlane.RELAY_PORT,
-                  controlPlane.pluginSecret(),
-                  relayId));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // The relay's config as shipped (deploy/frp/frps.toml, a frp template), given its values
+    // through the environment exactly like the compose file does.
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FRPS_AUTH_TOKEN", controlPlane.frpsAuthToken());
+    env.put("FRPS_PLUGIN_ADDR", controlPlane.publicIp() + ":" + ControlPlane.RELAY_PORT);
+    env.put("FRPS_PLUGIN_SECRET", controlPlane.pluginSecret());
+    env.put("FRPS_RELAY_ID", relayId);
+    env.put("FRPS_ALLOW_PORTS", FIRST_PORT + "-" + LAST_PORT);
+    env.put("FRPS_ADMIN_USER", adminUser);
+    env.put("FRPS_ADMIN_PASSWORD", adminPassword);
+    Path config = RepoPaths.root().resolve("deploy/frp/frps.toml");
     process =
         ns.start(
             "frps",
             List.of(Binaries.require("frps", "frp release").toString(), "-c", config.toString()),
-            dir.resolve("frps.log"));
+            workDir.resolve("logs/frps.log"),
+            env);
     Ports.awaitTcp(ns, BIND_PORT, process, Duration.ofSeconds(20));
   }
 

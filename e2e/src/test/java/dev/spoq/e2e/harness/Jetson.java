@@ -1,5 +1,6 @@
 package dev.spoq.e2e.harness;
 
+import dev.spoq.e2e.RepoPaths;
 import dev.spoq.testsupport.netns.ExecResult;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.ManagedProcess;
@@ -7,17 +8,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The Jetson: the REAL agent ({@code jetson-agent} exec jar, the {@code spoq} CLI) in the Jetson
  * namespace behind the home router. It makes its own keys, enrolls, brings up wireguard-go, maps
- * the UPnP port, publishes DNS, reports status; the harness only gives it a config file.
+ * the UPnP port, publishes DNS, reports status; the harness only gives it the shipped config file
+ * (deploy/agent/agent.toml) and environment overrides for this simulated internet.
  */
 public final class Jetson implements AutoCloseable {
 
@@ -28,8 +32,14 @@ public final class Jetson implements AutoCloseable {
   private final Path config;
   private final Path jar;
   private final String wgInterface;
+  private final Map<String, String> env = new LinkedHashMap<>();
   private ManagedProcess agent;
 
+  /**
+   * @param settings agent settings for this simulated internet ({@code registry.url},
+   *     intervals...); given as the agent's {@code SPOQ_AGENT_<KEY>} environment overrides on top
+   *     of the config file the product ships, {@code deploy/agent/agent.toml}
+   */
   public Jetson(NetworkNamespace ns, Path workDir, Map<String, String> settings) {
     this.ns = ns;
     this.dir = workDir.resolve("jetson");
@@ -41,13 +51,18 @@ public final class Jetson implements AutoCloseable {
     all.put("wireguard.config-dir", dir.resolve("wireguard").toString());
     all.put("wireguard.implementation", "wireguard-go");
     all.putAll(settings);
+    all.forEach(
+        (key, value) ->
+            env.put("SPOQ_AGENT_" + key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"), value));
+    env.put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
     this.config = dir.resolve("agent.toml");
     try {
       Files.createDirectories(dir.resolve("state"));
       Files.createDirectories(dir.resolve("wireguard"));
-      StringBuilder toml = new StringBuilder("# written by the e2e harness\n");
-      all.forEach((k, v) -> toml.append(k).append(" = \"").append(v).append("\"\n"));
-      Files.writeString(config, toml.toString());
+      Files.copy(
+          RepoPaths.root().resolve("deploy/agent/agent.toml"),
+          config,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -70,7 +85,10 @@ public final class Jetson implements AutoCloseable {
 
   /** {@code spoq <args>} once, inside the Jetson namespace. */
   public ExecResult cli(String... args) {
-    return ns.tryExec(spoq(args));
+    List<String> cmd = new ArrayList<>(List.of("env"));
+    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    cmd.addAll(spoq(args));
+    return ns.tryExec(cmd);
   }
 
   public ExecResult enroll(String code) {
@@ -83,12 +101,7 @@ public final class Jetson implements AutoCloseable {
 
   /** {@code spoq run}: the daemon the systemd unit starts. */
   public Jetson start() {
-    agent =
-        ns.start(
-            "spoq-agent",
-            spoq("run"),
-            dir.resolve("agent.log"),
-            Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1", "SPOQ_LOG_LEVEL", "info"));
+    agent = ns.start("spoq-agent", spoq("run"), dir.resolve("agent.log"), daemonEnv());
     Wait.until(
         "agent status API",
         Duration.ofSeconds(60),
@@ -99,6 +112,12 @@ public final class Jetson implements AutoCloseable {
           return Ports.listening(ns, "-ltnH", STATUS_PORT);
         });
     return this;
+  }
+
+  private Map<String, String> daemonEnv() {
+    Map<String, String> daemon = new LinkedHashMap<>(env);
+    daemon.put("SPOQ_LOG_LEVEL", "info");
+    return daemon;
   }
 
   public void stop() {

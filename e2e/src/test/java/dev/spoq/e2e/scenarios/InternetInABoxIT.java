@@ -484,8 +484,7 @@ class InternetInABoxIT {
     String relayId = "relay-us-1";
     String adminPassword = NetworkNamespace.randomSuffix(16);
     if (frpMissing.isEmpty()) {
-      net.own(
-          new Frps(net.relay, Topology.RELAY_IP, world.work, cp, relayId, "spoq", adminPassword));
+      net.own(new Frps(net.relay, world.work, cp, relayId, "spoq", adminPassword));
     }
     Map<String, Object> relay = new LinkedHashMap<>();
     relay.put("id", relayId);
