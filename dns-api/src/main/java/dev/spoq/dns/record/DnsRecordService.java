@@ -101,6 +101,12 @@ public class DnsRecordService {
         repository.findBySubdomain(subdomain), repository.history(subdomain, historyLimit));
   }
 
+  /** The account owning the name's records, if any were stored. */
+  @Transactional(readOnly = true)
+  public Optional<UUID> ownerOf(String subdomain) {
+    return repository.findBySubdomain(subdomain).stream().findFirst().map(DnsRecord::accountId);
+  }
+
   @Transactional(readOnly = true)
   public long countPending() {
     return repository.countPending();

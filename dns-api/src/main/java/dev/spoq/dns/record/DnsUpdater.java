@@ -7,6 +7,7 @@ import dev.spoq.dns.provider.ConfiguredProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,7 +50,7 @@ public class DnsUpdater {
   public Outcome update(
       DeviceTokenIntrospection device, String fqdn, Accepted address, String sourceIp) {
     // Fast path for the common case (nothing changed): a plain read, no row lock, no write.
-    java.util.Optional<DnsRecord> current = records.find(device.subdomain(), address.type());
+    Optional<DnsRecord> current = records.find(device.subdomain(), address.type());
     if (current.isPresent() && current.get().desiredIp().equals(address.canonical())) {
       Status status =
           current.get().state() == DnsRecord.State.APPLIED ? Status.UNCHANGED : Status.PENDING;

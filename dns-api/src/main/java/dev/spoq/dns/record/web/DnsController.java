@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
@@ -147,8 +148,8 @@ class DnsController {
                 () ->
                     ApiProblemException.unauthorized(
                         "A device token or API key is required (Authorization: Bearer ...)."));
+    authorizeRead(credential, label, fqdn);
     DnsRecordService.View view = records.view(label, HISTORY);
-    authorizeRead(credential, label, fqdn, view.records());
     if (view.records().isEmpty()) {
       throw ApiProblemException.notFound("No DNS record has been published for " + fqdn + " yet.");
     }
@@ -188,7 +189,7 @@ class DnsController {
   }
 
   /** The Jetson's own token, an account key of the owning account, or an admin key. */
-  private void authorizeRead(String credential, String label, String fqdn, List<DnsRecord> rows) {
+  private void authorizeRead(String credential, String label, String fqdn) {
     if (credential.startsWith(DEVICE_TOKEN_PREFIX)) {
       DeviceTokenIntrospection device =
           authenticator
@@ -209,10 +210,10 @@ class DnsController {
     if (key.isAdmin()) {
       return;
     }
-    Optional<java.util.UUID> owner =
-        rows.isEmpty()
-            ? registry.jetsonBySubdomain(label).map(JetsonSummary::accountId)
-            : Optional.of(rows.get(0).accountId());
+    Optional<UUID> owner =
+        records
+            .ownerOf(label)
+            .or(() -> registry.jetsonBySubdomain(label).map(JetsonSummary::accountId));
     if (owner.isEmpty()) {
       throw ApiProblemException.notFound("No DNS record has been published for " + fqdn + " yet.");
     }
