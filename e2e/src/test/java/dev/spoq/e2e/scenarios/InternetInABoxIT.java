@@ -14,6 +14,7 @@ import dev.spoq.e2e.harness.WireGuardPeer;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +74,8 @@ class InternetInABoxIT {
             + " ms (10 namespaces, BIND, PostgreSQL, 4 services from their exec jars; services healthy in "
             + world.controlPlane.lastStartup().toMillis()
             + " ms)");
+    Report.note("real programs: " + World.toolVersions(world.net));
+    Report.note("process logs and configs of this run: " + world.work);
   }
 
   @AfterAll
@@ -97,10 +100,15 @@ class InternetInABoxIT {
         r -> {
           Home h = home();
           Topology net = world.net;
+          Path privateKey = h.jetson.stateDir().resolve("wireguard/private.key");
+          assertThat(Files.getPosixFilePermissions(privateKey))
+              .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+          JsonNode registered = world.admin("GET", "/api/jetsons/" + h.jetsonId, null, 200);
+          assertThat(registered.get("publicKey").asString()).isEqualTo(h.jetson.wgPublicKey());
+          assertThat(registered.toString()).doesNotContain(Files.readString(privateKey).trim());
           r.proved(
-              "Jetson enrolled with a one-time code from the registry API; its private key stayed in "
-                  + h.jetson.stateDir()
-                  + " and the registry holds only "
+              "Jetson enrolled with a one-time code from the registry API (spoq enroll); its private key"
+                  + " stayed on the Jetson (mode 0600), the registry holds only the public key "
                   + h.jetsonPublicKey().substring(0, 8)
                   + "...");
           Wait.until(
@@ -169,6 +177,8 @@ class InternetInABoxIT {
                   + h.jetson.wgInterface()
                   + ")");
 
+          String listeners = net.jetson.exec("ss", "-ltnH", "sport = :22").output();
+          assertThat(listeners).contains(Home.JETSON_WG_IP + ":22").doesNotContain("0.0.0.0:22");
           // From the home LAN (the router's LAN side), the Jetson's LAN address: no SSH.
           var lan =
               net.home.tryExec(

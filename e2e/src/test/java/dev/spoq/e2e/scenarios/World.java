@@ -7,6 +7,7 @@ import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.PostgresBridge;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.WorkDir;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -69,6 +70,40 @@ final class World implements AutoCloseable {
 
   @Override
   public void close() {
-    net.close();
+    try {
+      net.close();
+    } finally {
+      // The private copies of the service jars are big; the logs stay for inspection.
+      deleteTree(work.resolve("jars"));
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException ignored) {
+      // best effort
+    }
+  }
+
+  /** Versions of the real programs this run drove, for the report. */
+  static String toolVersions(Topology net) {
+    StringBuilder out = new StringBuilder();
+    version(out, net, "OpenSSH", "ssh", "-V");
+    version(out, net, "BIND", "named", "-v");
+    version(out, net, "miniupnpd", "miniupnpd", "--version");
+    version(out, net, "wireguard-go", "wireguard-go", "--version");
+    version(out, net, "wg", "wg", "--version");
+    version(out, net, "iptables", "iptables", "--version");
+    return out.toString();
+  }
+
+  private static void version(StringBuilder out, Topology net, String label, String... cmd) {
+    String text = net.inet.tryExec(cmd).output().trim();
+    String first = text.isEmpty() ? "?" : text.split("\n")[0];
+    out.append(out.length() == 0 ? "" : "; ").append(label).append(": ").append(first);
   }
 }
