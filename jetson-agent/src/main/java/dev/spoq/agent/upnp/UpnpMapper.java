@@ -1,7 +1,6 @@
 package dev.spoq.agent.upnp;
 
 import dev.spoq.agent.config.AgentConfig;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitlet.weupnp.GatewayDevice;
-import org.bitlet.weupnp.GatewayDiscover;
 import org.bitlet.weupnp.PortMappingEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,13 +182,7 @@ public class UpnpMapper {
   }
 
   private GatewayDevice discover() throws Exception {
-    GatewayDiscover discover = new GatewayDiscover();
-    discover.setTimeout((int) config.upnpDiscoveryTimeout().toMillis());
-    Map<InetAddress, GatewayDevice> found = discover.discover();
-    GatewayDevice valid = discover.getValidGateway();
-    if (valid == null && !found.isEmpty()) {
-      valid = found.values().iterator().next();
-    }
+    GatewayDevice valid = SsdpDiscovery.find(config.upnpDiscoveryTimeout()).orElse(null);
     if (valid != null) {
       log.info(
           "UPnP gateway {} at {} (our address {})",

@@ -18,7 +18,7 @@ import java.util.List;
  * Makes a service listening on the test JVM's loopback ({@code 127.0.0.1:targetPort}) reachable as
  * {@code 127.0.0.1:nsPort} inside a namespace, through a Unix socket.
  */
-final class LoopbackBridge implements AutoCloseable {
+public final class LoopbackBridge implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final Path socket;
@@ -30,7 +30,7 @@ final class LoopbackBridge implements AutoCloseable {
     this.inside = inside;
   }
 
-  static LoopbackBridge open(NetworkNamespace ns, int nsPort, int targetPort, Path dir) {
+  public static LoopbackBridge open(NetworkNamespace ns, int nsPort, int targetPort, Path dir) {
     try {
       Files.createDirectories(dir);
       Path socket =
