@@ -517,13 +517,20 @@ class InternetInABoxIT {
             + ") registered with the relay coordinator");
 
     String connectUrl = cp.relayUrl() + "/api/connect/" + Home.USER;
+    // The phone app asks with alice's own account key; another account's key is refused.
+    String aliceKey = world.accountKey(Home.USER);
+    world.createAccount("eve", "CLOUD");
+    String eveKey = world.accountKey("eve");
+    Http.get(net.phone, connectUrl, eveKey).expect(403);
+    r.proved("another account's API key gets 403 for alice's connect answer");
+
     JsonNode[] before = new JsonNode[1];
     try {
       Wait.until(
           "the connect answer to offer the direct path while UPnP works",
           Duration.ofSeconds(45),
           () -> {
-            before[0] = Http.get(net.phone, connectUrl, cp.adminKey()).expect(200).json();
+            before[0] = Http.get(net.phone, connectUrl, aliceKey).expect(200).json();
             return types(before[0]).contains("direct");
           });
     } catch (IllegalStateException e) {
@@ -546,7 +553,7 @@ class InternetInABoxIT {
               "the connect answer to stop offering the direct path",
               Duration.ofSeconds(60),
               () -> {
-                answer[0] = Http.get(net.phone, connectUrl, cp.adminKey()).expect(200).json();
+                answer[0] = Http.get(net.phone, connectUrl, aliceKey).expect(200).json();
                 List<String> types = types(answer[0]);
                 return !types.contains("direct")
                     && (frpMissing.isPresent()

@@ -68,6 +68,17 @@ final class World implements AutoCloseable {
         201);
   }
 
+  /** A new API key scoped to one account (what the web app holds for that person). */
+  String accountKey(String username) {
+    return admin(
+            "POST",
+            "/api/api-keys",
+            Map.of("scope", "ACCOUNT", "username", username, "name", username + "-phone-app"),
+            201)
+        .get("key")
+        .asString();
+  }
+
   @Override
   public void close() {
     try {
