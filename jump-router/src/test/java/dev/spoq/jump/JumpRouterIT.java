@@ -250,6 +250,80 @@ class JumpRouterIT {
     }
   }
 
+  @Test
+  void remoteForwardingAndAgentForwardingAreRefused() {
+    OpenSsh.Result remote =
+        ssh(
+            aliceCfg,
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-o",
+            "LogLevel=INFO",
+            "-R",
+            "0:127.0.0.1:" + alice.port(),
+            "-p",
+            rp,
+            "alice@127.0.0.1",
+            "echo BAD");
+    assertThat(remote.stdout()).doesNotContain("BAD");
+    assertThat(remote.stderr()).containsIgnoringCase("remote port forwarding failed");
+    assertThat(remote.exit()).isEqualTo(255);
+
+    // -A with a real ssh-agent holding alice's key: neither the router nor her container get it
+    Path socket = dir.resolve("agent.sock");
+    try (dev.spoq.testsupport.process.ManagedProcess agent =
+        dev.spoq.testsupport.process.ManagedProcess.start(
+            "ssh-agent",
+            List.of(
+                dev.spoq.testsupport.process.Binaries.require("ssh-agent", "openssh-client")
+                    .toString(),
+                "-D",
+                "-a",
+                socket.toString()),
+            dir.resolve("ssh-agent.log"))) {
+      long deadline = System.nanoTime() + T.toNanos();
+      while (!Files.exists(socket) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      String ssh =
+          dev.spoq.testsupport.process.Binaries.require("ssh", "openssh-client").toString();
+      OpenSsh.Result forwarded =
+          OpenSsh.run(
+              T,
+              List.of(
+                  "env",
+                  "SSH_AUTH_SOCK=" + socket,
+                  ssh,
+                  "-F",
+                  aliceCfg.toString(),
+                  "-A",
+                  "-p",
+                  rp,
+                  "alice@127.0.0.1",
+                  "echo agent=[$SSH_AUTH_SOCK]"),
+              null);
+      assertThat(forwarded.stdout()).as(forwarded.toString()).contains("agent=[]");
+      // control: the same client and agent straight to the container do get an agent socket
+      OpenSsh.Result control =
+          OpenSsh.run(
+              T,
+              List.of(
+                  "env",
+                  "SSH_AUTH_SOCK=" + socket,
+                  ssh,
+                  "-F",
+                  aliceCfg.toString(),
+                  "-A",
+                  "-p",
+                  String.valueOf(alice.port()),
+                  OS_USER + "@127.0.0.1",
+                  "echo agent=[$SSH_AUTH_SOCK]"),
+              null);
+      assertThat(control.stdout()).as(control.toString()).containsPattern("agent=\\[/.+\\]");
+      assertThat(agent.isAlive()).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- direct login
 
   @Test

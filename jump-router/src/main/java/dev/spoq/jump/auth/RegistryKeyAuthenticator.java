@@ -74,6 +74,7 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
       String fingerprint,
       String reason,
       boolean countsTowardsBan) {
+    state.failedAttempt();
     if (countsTowardsBan) {
       state.rejectKey();
     }

@@ -20,6 +20,7 @@ public final class RouterSession {
   private final AtomicLong clientToTarget = new AtomicLong();
   private final AtomicLong targetToClient = new AtomicLong();
   private final AtomicInteger rejectedKeys = new AtomicInteger();
+  private final AtomicInteger failedAttempts = new AtomicInteger();
   private final RouterMetrics metrics;
   private volatile String username;
   private volatile String keyFingerprint;
@@ -74,8 +75,18 @@ public final class RouterSession {
     this.keyFingerprint = fingerprint;
   }
 
+  /** A key the user does not own was offered: counts towards a ban. */
   public int rejectKey() {
     return rejectedKeys.incrementAndGet();
+  }
+
+  /** Any refused authentication attempt (also registry outages and session limits). */
+  public void failedAttempt() {
+    failedAttempts.incrementAndGet();
+  }
+
+  public int failedAttempts() {
+    return failedAttempts.get();
   }
 
   public int rejectedKeys() {

@@ -116,12 +116,14 @@ public class SessionTracker implements SessionListener {
           "ssh.connection.close",
           "jump-router",
           state.sourceIp(),
-          state.rejectedKeys() > 0 ? "FAILURE" : "SUCCESS",
+          state.failedAttempts() > 0 ? "FAILURE" : "SUCCESS",
           Map.of(
               "authenticated",
               false,
               "rejectedKeys",
               state.rejectedKeys(),
+              "failedAttempts",
+              state.failedAttempts(),
               "durationMillis",
               Duration.between(state.connectedAt(), Instant.now()).toMillis()));
     }
