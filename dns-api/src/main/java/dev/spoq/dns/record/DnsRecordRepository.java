@@ -26,6 +26,9 @@ class DnsRecordRepository {
    */
   static final Duration SYNC_APPLY_LEASE = Duration.ofSeconds(30);
 
+  /** Values kept per name in the history. */
+  static final int HISTORY_KEPT = 100;
+
   private final JdbcClient jdbc;
 
   DnsRecordRepository(JdbcClient jdbc) {
@@ -123,6 +126,13 @@ class DnsRecordRepository {
         .param("ip", ip)
         .param("at", ts(at))
         .param("src", sourceIp)
+        .update();
+    jdbc.sql(
+            "DELETE FROM dns_record_history WHERE subdomain = :s AND id <= ("
+                + " SELECT id FROM dns_record_history WHERE subdomain = :s"
+                + " ORDER BY id DESC OFFSET :keep LIMIT 1)")
+        .param("s", subdomain)
+        .param("keep", HISTORY_KEPT)
         .update();
   }
 
