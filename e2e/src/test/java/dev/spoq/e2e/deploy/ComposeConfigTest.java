@@ -125,6 +125,54 @@ class ComposeConfigTest {
   }
 
   @Test
+  void mountedFilesExistAndEveryTemplateVariableIsProvided() throws Exception {
+    Result result = config(exampleEnv);
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    Map<String, Object> model = new Yaml().load(result.stdout());
+    Map<String, Map<String, Object>> services = cast(model.get("services"));
+    // compose config does not check bind-mount sources; a missing file would become an empty dir.
+    for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
+      Object volumes = e.getValue().get("volumes");
+      if (volumes == null) {
+        continue;
+      }
+      for (Object v : (List<?>) volumes) {
+        String source =
+            v instanceof Map<?, ?> m
+                ? String.valueOf(m.get("source"))
+                : String.valueOf(v).split(":")[0];
+        if (source.startsWith("/") || source.startsWith(".")) {
+          assertThat(root.resolve(source).normalize())
+              .as("%s mounts %s", e.getKey(), source)
+              .exists();
+        }
+      }
+    }
+    // frps renders deploy/frp/frps.toml from its environment ({{ .Envs.NAME }}).
+    assertThat(env(services, "frps").keySet())
+        .containsAll(placeholders(root.resolve("deploy/frp/frps.toml"), "\\.Envs\\.([A-Z0-9_]+)"));
+    // Caddy substitutes {$NAME} in the Caddyfile from its environment.
+    assertThat(env(services, "proxy").keySet())
+        .containsAll(placeholders(root.resolve("deploy/proxy/Caddyfile"), "\\{\\$([A-Z0-9_]+)}"));
+  }
+
+  private static Set<String> placeholders(Path file, String regex) throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    Pattern pattern = Pattern.compile(regex);
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.trim().startsWith("#")) {
+        continue; // comments may describe the syntax
+      }
+      Matcher m = pattern.matcher(line);
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+    }
+    assertThat(names).as("placeholders in %s", file).isNotEmpty();
+    return names;
+  }
+
+  @Test
   void composeFileHasNoDefaultForAnySecret() throws IOException {
     String text = Files.readString(compose, StandardCharsets.UTF_8);
     Map<String, String> operators = new LinkedHashMap<>();
