@@ -135,6 +135,8 @@ public final class ControlPlane implements AutoCloseable {
     env.put("SPOQ_RELAY_PLUGINSECRET", pluginSecret);
     env.put("SPOQ_RELAY_FRPSAUTHTOKEN", frpsAuthToken);
     env.put("SPOQ_RELAY_CREDENTIALKEY", credentialKey);
+    // Poll relays (frps admin API) often, so a relay is UP within seconds of frps starting.
+    env.put("SPOQ_RELAY_HEALTH_INTERVAL", "3s");
     return env;
   }
 
