@@ -3,7 +3,6 @@ package dev.spoq.jump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spoq.jump.testing.ContainerSshd;
 import dev.spoq.jump.testing.OpenSsh;
 import dev.spoq.jump.testing.RunningRouter;
 import java.io.InputStream;
@@ -46,18 +45,25 @@ class RouterWithoutRegistryTest {
   static RunningRouter router;
   static final HttpClient http = HttpClient.newHttpClient();
 
+  static Socket reserved;
+  static String unreachable;
+
   @BeforeAll
-  static void start() {
-    // Nothing listens there: every registry call fails, so the router must fail closed.
-    String unreachable = "http://127.0.0.1:" + ContainerSshd.freePort();
+  static void start() throws Exception {
+    // A port we hold bound without listening: connections to it are refused, and no other process
+    // can take it meanwhile. Every registry call fails, so the router must fail closed.
+    reserved = new Socket();
+    reserved.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+    unreachable = "http://127.0.0.1:" + reserved.getLocalPort();
     router = RunningRouter.start(unreachable, "test-token", dir.resolve("state"), Map.of());
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (router != null) {
       router.close();
     }
+    reserved.close();
   }
 
   private static SshClient client() {
@@ -75,8 +81,11 @@ class RouterWithoutRegistryTest {
             .connect("alice", "127.0.0.1", router.sshPort())
             .verify(Duration.ofSeconds(10))
             .getSession()) {
-      session.addPublicKeyIdentity(KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256));
-      assertThatThrownBy(() -> session.auth().verify(Duration.ofSeconds(10)));
+      // key exchange done, authentication not started yet
+      session.waitFor(
+          java.util.EnumSet.of(
+              org.apache.sshd.client.session.ClientSession.ClientSessionEvent.WAIT_AUTH),
+          Duration.ofSeconds(10));
       Map<KexProposalOption, String> offered = session.getServerKexProposals();
       List<String> kex = List.of(offered.get(KexProposalOption.ALGORITHMS).split(","));
       assertThat(kex).contains("curve25519-sha256", "curve25519-sha256@libssh.org");
@@ -236,10 +245,10 @@ class RouterWithoutRegistryTest {
 
     Path other = dir.resolve("restart");
     String firstRun;
-    try (RunningRouter once = RunningRouter.start("http://127.0.0.1:9", "t", other, Map.of())) {
+    try (RunningRouter once = RunningRouter.start(unreachable, "t", other, Map.of())) {
       firstRun = once.server().hostKeyFingerprint();
     }
-    try (RunningRouter twice = RunningRouter.start("http://127.0.0.1:9", "t", other, Map.of())) {
+    try (RunningRouter twice = RunningRouter.start(unreachable, "t", other, Map.of())) {
       assertThat(twice.server().hostKeyFingerprint()).isEqualTo(firstRun);
       assertThat(twice.server().upstreamKeyFingerprint())
           .isEqualTo(OpenSsh.fingerprint(other.resolve("upstream_ed25519_key.pub")));
@@ -288,6 +297,9 @@ class RouterWithoutRegistryTest {
   void httpSideAnswersHealthMetricsAndProblems() throws Exception {
     HttpResponse<String> health = get("/actuator/health");
     assertThat(health.body()).contains("sshServer").contains("hostKeyFingerprint");
+    HttpResponse<String> readiness = get("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("sshServer").contains("\"status\":\"UP\"");
     HttpResponse<String> prometheus = get("/actuator/prometheus");
     assertThat(prometheus.statusCode()).isEqualTo(200);
     assertThat(prometheus.body())
