@@ -78,7 +78,7 @@ public final class IdleFootprintBench {
                 "agent",
                 cmd,
                 tmp.resolve("agent.log"),
-                Map.of("JAVA_TOOL_OPTIONS", jvmFlags.replace("/var/lib/spoq/agent.jsa", tmp.resolve("agent.jsa").toString())));
+                Map.of("JAVA_TOOL_OPTIONS", jvmFlags));
         long pid = agent.pid();
         waitFor(() -> agent.output().contains("Spoq agent ready"), Duration.ofSeconds(60), agent);
         System.out.println("agent pid " + pid + " ready; JVM flags: " + jvmFlags);

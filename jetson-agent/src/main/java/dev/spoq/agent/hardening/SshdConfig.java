@@ -12,7 +12,10 @@ public final class SshdConfig {
   public static String render(String listenAddress, List<String> allowUsers) {
     for (String user : allowUsers) {
       if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
-        throw new IllegalArgumentException("not a valid user name for AllowUsers: " + user);
+        throw new IllegalArgumentException(
+            "not a valid user name for AllowUsers: '"
+                + user.replaceAll("[^A-Za-z0-9_.-]", "?")
+                + "' (lower-case letters, digits, _ and -)");
       }
     }
     if (allowUsers.isEmpty()) {

@@ -114,6 +114,7 @@ public final class StatusReport {
       d.put("matches", dns.matches());
     }
     d.put("pending", dns.pending());
+    d.put("updates", dns.updates());
     d.put("error", dns.error());
 
     ObjectNode ip = root.putObject("public_ip");

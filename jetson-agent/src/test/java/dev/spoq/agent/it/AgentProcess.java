@@ -40,6 +40,7 @@ final class AgentProcess implements AutoCloseable {
     command.add(log.resolveSibling("absent.toml").toString());
     Map<String, String> s = new java.util.LinkedHashMap<>(settings);
     s.put("status.port", String.valueOf(STATUS_PORT));
+    s.put("status.bind-wireguard", "true");
     command.addAll(AgentSettings.asArgs(s));
     return new AgentProcess(ns, ns.start("agent", command, log, env));
   }

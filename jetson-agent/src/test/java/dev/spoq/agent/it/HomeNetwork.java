@@ -197,9 +197,9 @@ final class HomeNetwork implements AutoCloseable {
 
   /** Moves the router's WAN to another public address (the ISP gave a new IP). */
   void changeWanAddress(String oldIp, String newIp) {
-    router.exec("ip", "addr", "add", newIp + "/24", "dev", routerWanIf);
+    // Delete first: removing a primary address also removes its secondaries.
     router.exec("ip", "addr", "del", oldIp + "/24", "dev", routerWanIf);
-    router.exec("conntrack", "-F");
+    router.exec("ip", "addr", "add", newIp + "/24", "dev", routerWanIf);
   }
 
   private void write(String name, String content) {

@@ -212,6 +212,7 @@ class ResilienceIT {
         settings.put("upnp.discovery-timeout", "1s");
         settings.put("upnp.refresh", "2s");
         settings.put("report.interval", "1s");
+        settings.put("systemd.watchdog", "true");
         try (AgentProcess agent = AgentProcess.start(lan, settings, tmp.resolve("agent.log"))) {
           Wait.until(
               "status API up", Duration.ofSeconds(30), () -> agent.status() != null, agent::log);
@@ -237,6 +238,18 @@ class ResilienceIT {
               .contains("peer cache", "is corrupt", "DNS state", "registry unavailable at start")
               .doesNotContain("\tat dev.spoq", "Exception in thread");
           assertThat(agent.process.isAlive()).isTrue();
+          // The status API listens on loopback and the WireGuard address only, never the LAN.
+          String listeners =
+              lan.exec("ss", "-ltnH", "sport = :" + AgentProcess.STATUS_PORT).output();
+          assertThat(listeners)
+              .contains(
+                  "127.0.0.1:" + AgentProcess.STATUS_PORT, "10.100.0.1:" + AgentProcess.STATUS_PORT)
+              .doesNotContain("0.0.0.0:", "*:" + AgentProcess.STATUS_PORT, "192.168.77.2:");
+          String base = "http://127.0.0.1:" + AgentProcess.STATUS_PORT;
+          assertThat(lan.exec("curl", "-s", "-X", "POST", base + "/api/device/status").output())
+              .contains("\"status\":405");
+          assertThat(lan.exec("curl", "-s", base + "/etc/passwd").output())
+              .contains("\"status\":404");
           assertThat(registry.registryClient("test").jetsonStatus(jetson.jetsonId())).isEmpty();
           flaky.mode = FlakyRegistry.Mode.ERROR_500;
           Wait.until(
