@@ -187,6 +187,11 @@ public class JumpSshServer implements SmartLifecycle {
     return tracker.activeSessions();
   }
 
+  /** Authenticated sessions the user has open now. */
+  public int sessionsOf(String username) {
+    return tracker.sessionsOf(username);
+  }
+
   public ConnectionGuard guard() {
     return guard;
   }
