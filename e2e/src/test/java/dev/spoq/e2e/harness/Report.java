@@ -104,12 +104,12 @@ public final class Report {
         .append("\n\n");
     out.append(
         String.format(
-            "%-3s %-22s %-8s %-44s %-11s %-9s %s%n",
+            "%-3s %-22s %-8s %-38s %-10s %-9s %s%n",
             "#", "scenario", "result", "path used", "handshake", "ssh RTT", "took"));
     for (Entry e : entries.values()) {
       out.append(
           String.format(
-              "%-3s %-22s %-8s %-44s %-11s %-9s %s%n",
+              "%-3s %-22s %-8s %-38s %-10s %-9s %s%n",
               e.number, e.title, e.status, e.path, e.handshake, e.sshRoundTrip, ms(e.duration)));
     }
     out.append('\n');

@@ -152,9 +152,7 @@ class InternetInABoxIT {
                   + Topology.JETSON_LAN_IP
                   + ") in "
                   + Report.ms(run.elapsed()));
-          r.path("direct: phone -> " + endpoint + " (UPnP) -> Jetson")
-              .handshake(handshake)
-              .sshRoundTrip(run.elapsed());
+          r.path("direct " + endpoint + " (UPnP)").handshake(handshake).sshRoundTrip(run.elapsed());
         });
   }
 
@@ -224,7 +222,7 @@ class InternetInABoxIT {
                     + transfer.replaceAll("^\\S+\\s+", "rx ").replaceAll("\\s+(\\d+)$", ", tx $1")
                     + ")");
           }
-          r.path("-").sshRoundTrip(overWg.elapsed());
+          r.path("wg0 only (LAN and unknown key refused)").sshRoundTrip(overWg.elapsed());
         });
   }
 
@@ -288,7 +286,7 @@ class InternetInABoxIT {
                   + ")");
           Report.note(
               "scenario 2 time to recovery after the WAN address change: " + Report.ms(recovery));
-          r.path("direct at the new address " + after + ":51820")
+          r.path("direct, new address " + after + ":51820")
               .handshake(handshake)
               .sshRoundTrip(run.elapsed());
         });
@@ -371,7 +369,7 @@ class InternetInABoxIT {
                   + " and lists the phone's peer (down for "
                   + Duration.between(stoppedAt, restartedAt).toSeconds()
                   + " s)");
-          r.path("direct (data plane independent of the control plane)")
+          r.path("direct, control plane down")
               .handshake(freshHandshake)
               .sshRoundTrip(during.elapsed());
         });
@@ -481,8 +479,7 @@ class InternetInABoxIT {
                   "echo user=$(id -un)");
           assertThat(bobAsCarol.ok()).as("bob's key must not log in as carol").isFalse();
           r.proved("bob reaches his own container; bob's key is refused for carol");
-          r.path("jump router ssh." + World.DOMAIN + ":2222 -> container")
-              .sshRoundTrip(proxyJump.elapsed());
+          r.path("jump router :2222 -> container").sshRoundTrip(proxyJump.elapsed());
         });
   }
 
@@ -589,7 +586,7 @@ class InternetInABoxIT {
           "the phone's WireGuard handshook through frps/frpc in "
               + Report.ms(handshake)
               + " and SSH works");
-      r.path("relay " + relayEndpoint.get("endpoint").asString() + " (frps) -> frpc -> Jetson")
+      r.path("relay " + relayEndpoint.get("endpoint").asString() + " (frp)")
           .handshake(handshake)
           .sshRoundTrip(run.elapsed());
     } finally {
