@@ -49,7 +49,8 @@ public class Audit {
       String sourceIp,
       String outcome,
       Map<String, Object> details) {
-    AuditEvent event = new AuditEvent(actor, action, target, sourceIp, outcome, details);
+    AuditEvent event =
+        new AuditEvent(actor, action, cap(target, 300), ipOnly(sourceIp), outcome, details);
     auditLog.info(
         "audit action={} outcome={} actor={} target={} details={}",
         action,
@@ -69,6 +70,24 @@ public class Audit {
     } catch (RejectedExecutionException e) {
       log.warn("audit queue full; event {} kept in the log only", action);
     }
+  }
+
+  /** The address part of "ip", "ip:port" or "[v6]:port"; null for anything else. */
+  static String ipOnly(String source) {
+    if (source == null || source.length() > 64) {
+      return null;
+    }
+    String s = source.strip();
+    if (s.startsWith("[") && s.contains("]")) {
+      s = s.substring(1, s.indexOf(']'));
+    } else if (s.chars().filter(c -> c == ':').count() == 1) {
+      s = s.substring(0, s.indexOf(':'));
+    }
+    return s.matches("[0-9A-Fa-f.:]{2,45}") ? s : null;
+  }
+
+  private static String cap(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
   @PreDestroy

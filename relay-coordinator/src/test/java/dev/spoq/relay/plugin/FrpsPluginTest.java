@@ -220,6 +220,27 @@ class FrpsPluginTest extends RelayServiceTest {
         "revoked");
     // bob is unaffected
     assertAllowed(plugin("us-1", "Ping", ping(cred(bobAssignment))));
+
+    // the refusals reached the registry's audit log, from this service
+    var db = registry().database();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              try (var conn =
+                      java.sql.DriverManager.getConnection(
+                          db.jdbcUrl(), db.username(), db.password());
+                  var st =
+                      conn.prepareStatement(
+                          "SELECT count(*) FROM registry.audit_event WHERE action = 'relay.plugin.denied'"
+                              + " AND actor = ? AND outcome = 'DENIED' AND service = 'relay-coordinator'"
+                              + " AND details->>'reason' LIKE '%revoked%'")) {
+                st.setString(1, "jetson:" + alice.jetsonId());
+                var rs = st.executeQuery();
+                rs.next();
+                assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(3);
+              }
+            });
   }
 
   @Test
