@@ -61,6 +61,15 @@ public final class WireGuardPeer implements AutoCloseable {
     return publicKey;
   }
 
+  /** The private key, only so a test can assert it appears nowhere else. */
+  public String privateKeyForAssertion() {
+    try {
+      return Files.readString(dir.resolve("private.key")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String iface() {
     return iface;
   }

@@ -130,6 +130,16 @@ class InternetInABoxIT {
                   + Report.ms(dnsTime)
                   + " after setup)");
 
+          String rendered = h.clientConfig.get("config").asString();
+          assertThat(rendered)
+              .contains("Endpoint = " + h.fqdn() + ":51820")
+              .contains(h.jetsonPublicKey())
+              .doesNotContain(h.phoneWg.privateKeyForAssertion());
+          r.proved(
+              "the phone was added as a device with a key made on the phone; the registry's client"
+                  + " config names "
+                  + h.fqdn()
+                  + ":51820 and leaves PrivateKey for the phone to fill in");
           Duration handshake = h.phoneConnects(Duration.ofSeconds(30));
           String endpoint = h.phoneWg.endpoint(h.jetsonPublicKey());
           assertThat(endpoint).isEqualTo(net.homeWanIp() + ":51820");
