@@ -112,7 +112,9 @@ public final class Report {
               "%-3s %-22s %-8s %-38s %-10s %-9s %s%n",
               e.number, e.title, e.status, e.path, e.handshake, e.sshRoundTrip, ms(e.duration)));
     }
-    out.append('\n');
+    out.append(
+        "(handshake: from configuring the phone's peer to the completed WireGuard handshake;"
+            + " ssh RTT: one `ssh host command` from connect to exit)\n\n");
     for (Entry e : entries.values()) {
       out.append("Scenario ")
           .append(e.number)
