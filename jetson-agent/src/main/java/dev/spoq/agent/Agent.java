@@ -274,6 +274,9 @@ public class Agent implements AutoCloseable {
   String directProblem() {
     if (config.upnpEnabled()) {
       UpnpMapper.Snapshot u = upnp.snapshot();
+      if ("pending".equals(u.status())) {
+        return null; // first discovery still running: no verdict yet
+      }
       if (!"active".equals(u.status())) {
         return "UPnP mapping " + u.status() + (u.error() == null ? "" : " (" + u.error() + ")");
       }

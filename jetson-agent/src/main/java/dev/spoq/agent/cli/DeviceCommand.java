@@ -80,6 +80,11 @@ final class DeviceCommand implements Callable<Integer> {
       String address = reg.address().contains("/") ? reg.address() : reg.address() + "/32";
       String endpoint =
           reg.endpoint() != null ? reg.endpoint() : state.fqdn() + ":" + state.listenPort();
+      int mapped = mappedExternalPort(config);
+      if (mapped > 0 && endpoint.contains(":")) {
+        // UPnP had to use another external port (error 718): clients must dial that one.
+        endpoint = endpoint.substring(0, endpoint.lastIndexOf(':') + 1) + mapped;
+      }
       String text =
           String.join(
               "\n",
@@ -106,6 +111,19 @@ final class DeviceCommand implements Callable<Integer> {
       }
       System.out.println("The Jetson picks the new peer up within its peer-sync interval.");
       return 0;
+    }
+
+    /** The external port of the live UPnP mapping, from the daemon's last status; 0 if none. */
+    static int mappedExternalPort(AgentConfig config) {
+      try {
+        var status = dev.spoq.agent.util.Json.MAPPER.readTree(config.runtimeStatusFile().toFile());
+        var upnp = status.path("upnp");
+        return "active".equals(upnp.path("status").asString())
+            ? upnp.path("external_port").asInt(0)
+            : 0;
+      } catch (RuntimeException e) {
+        return 0;
+      }
     }
   }
 }

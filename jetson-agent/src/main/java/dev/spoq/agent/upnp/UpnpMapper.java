@@ -146,8 +146,9 @@ public class UpnpMapper {
     }
     try {
       String ip = gateway.getExternalIPAddress();
-      if (ip != null && !ip.isBlank()) {
+      if (ip != null && !ip.isBlank() && !ip.trim().equals(externalIp)) {
         externalIp = ip.trim();
+        publish(snapshot.status(), snapshot.error());
       }
     } catch (Exception e) {
       log.warn("UPnP GetExternalIPAddress failed: {}", describe(e));

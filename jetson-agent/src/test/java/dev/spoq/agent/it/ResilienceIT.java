@@ -243,7 +243,8 @@ class ResilienceIT {
               lan.exec("ss", "-ltnH", "sport = :" + AgentProcess.STATUS_PORT).output();
           assertThat(listeners)
               .contains(
-                  "127.0.0.1:" + AgentProcess.STATUS_PORT, "10.100.0.1:" + AgentProcess.STATUS_PORT)
+                  "127.0.0.1]:" + AgentProcess.STATUS_PORT,
+                  "10.100.0.1]:" + AgentProcess.STATUS_PORT)
               .doesNotContain("0.0.0.0:", "*:" + AgentProcess.STATUS_PORT, "192.168.77.2:");
           String base = "http://127.0.0.1:" + AgentProcess.STATUS_PORT;
           assertThat(lan.exec("curl", "-s", "-X", "POST", base + "/api/device/status").output())
