@@ -4,8 +4,15 @@ import dev.spoq.relay.assignment.AssignmentService;
 import dev.spoq.relay.audit.Audit;
 import dev.spoq.relay.config.RelayProperties;
 import dev.spoq.relay.usage.UsageMetrics;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -20,6 +27,16 @@ import org.springframework.stereotype.Component;
 public class HealthPoller {
 
   private static final Logger log = LoggerFactory.getLogger(HealthPoller.class);
+  private static final int PARALLEL = 8;
+
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          PARALLEL,
+          r -> {
+            Thread t = new Thread(r, "relay-health");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final RelayRepository relays;
   private final FrpsAdminClient frps;
@@ -55,16 +72,36 @@ public class HealthPoller {
     }
   }
 
-  /** One round over every relay. */
+  /** One round over every relay, up to {@value #PARALLEL} at a time. */
   public void pollAll() {
+    List<Future<?>> running = new ArrayList<>();
     for (Relay relay : relays.findAll()) {
+      running.add(
+          pool.submit(
+              () -> {
+                try {
+                  poll(relay);
+                } catch (RuntimeException e) {
+                  log.error("health poll of relay {} failed unexpectedly", relay.id(), e);
+                }
+              }));
+    }
+    for (Future<?> f : running) {
       try {
-        poll(relay);
-      } catch (RuntimeException e) {
-        log.error("health poll of relay {} failed unexpectedly", relay.id(), e);
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        log.error("health poll failed unexpectedly", e.getCause());
       }
     }
     metrics.refresh();
+  }
+
+  @PreDestroy
+  void stop() {
+    pool.shutdownNow();
   }
 
   void poll(Relay relay) {
