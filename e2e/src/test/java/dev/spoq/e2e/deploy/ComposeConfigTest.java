@@ -186,8 +186,18 @@ class ComposeConfigTest {
     operators.forEach(
         (name, ops) ->
             assertThat(ops.split(","))
-                .as("%s must be required (${%s:?...}), never defaulted", name, name)
-                .containsOnly(":?"));
+                .as(
+                    "%s must be required (${%s:?...}) or empty (${%s:-}), never defaulted",
+                    name, name, name)
+                .containsAnyOf(":?", ":-"));
+    // An optional secret (the DNS provider not in use) may only default to nothing.
+    Matcher defaults = INTERPOLATION.matcher(text);
+    while (defaults.find()) {
+      if (SECRET_NAME.matcher(defaults.group(1)).matches() && !":?".equals(defaults.group(2))) {
+        assertThat(defaults.group(2)).as("%s", defaults.group()).isEqualTo(":-");
+        assertThat(defaults.group(3)).as("default of %s", defaults.group(1)).isEmpty();
+      }
+    }
 
     // No literal credentials either: a secret-looking key's value must be an interpolation.
     Pattern literal =
@@ -198,19 +208,19 @@ class ComposeConfigTest {
     while (l.find()) {
       assertThat(l.group(3).trim())
           .as("%s must come from the env file", l.group(1))
-          .startsWith("${")
-          .contains(":?");
+          .matches("\\$\\{[A-Z0-9_]+(:\\?[^}]*|:-)}");
     }
   }
 
   @Test
   void everyMissingSecretStopsComposeWithAnErrorNamingIt(@TempDir Path tmp) throws Exception {
     List<String> envLines = Files.readAllLines(exampleEnv, StandardCharsets.UTF_8);
+    // Every secret the compose file requires (${NAME:?...}).
     Set<String> secrets = new LinkedHashSet<>();
-    for (String line : envLines) {
-      int eq = line.indexOf('=');
-      if (!line.startsWith("#") && eq > 0 && SECRET_NAME.matcher(line.substring(0, eq)).matches()) {
-        secrets.add(line.substring(0, eq));
+    Matcher m = INTERPOLATION.matcher(Files.readString(compose, StandardCharsets.UTF_8));
+    while (m.find()) {
+      if (SECRET_NAME.matcher(m.group(1)).matches() && ":?".equals(m.group(2))) {
+        secrets.add(m.group(1));
       }
     }
     assertThat(secrets)
