@@ -108,10 +108,6 @@ public final class Bind implements AutoCloseable {
     return keySecret;
   }
 
-  public String log() {
-    return named == null ? "" : named.output();
-  }
-
   @Override
   public void close() {
     if (named != null) {

@@ -189,15 +189,6 @@ public final class ControlPlane implements AutoCloseable {
     return publicIp;
   }
 
-  /** Where a service's log is, for failure messages. */
-  public String logOf(String module) {
-    return running.stream()
-        .filter(s -> s.module().equals(module))
-        .findFirst()
-        .map(s -> ServiceProcess.tail(s.output()))
-        .orElse("(not running)");
-  }
-
   @Override
   public void close() {
     stop();

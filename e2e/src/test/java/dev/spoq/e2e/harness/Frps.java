@@ -66,10 +66,6 @@ public final class Frps implements AutoCloseable {
     Ports.awaitTcp(ns, BIND_PORT, process, Duration.ofSeconds(20));
   }
 
-  public String log() {
-    return process.output();
-  }
-
   @Override
   public void close() {
     process.close();

@@ -41,14 +41,6 @@ public final class Http {
     return call(ns, "POST", url, bearer, body);
   }
 
-  public static Response put(NetworkNamespace ns, String url, String bearer, Object body) {
-    return call(ns, "PUT", url, bearer, body);
-  }
-
-  public static Response delete(NetworkNamespace ns, String url, String bearer) {
-    return call(ns, "DELETE", url, bearer, null);
-  }
-
   public static Response call(
       NetworkNamespace ns, String method, String url, String bearer, Object body) {
     List<String> cmd =

@@ -127,10 +127,6 @@ public final class Jetson implements AutoCloseable {
     }
   }
 
-  public boolean running() {
-    return agent != null && agent.isAlive();
-  }
-
   /** The agent's {@code GET /api/device/status}, asked locally on the Jetson. */
   public JsonNode status() {
     return Http.get(ns, "http://127.0.0.1:" + STATUS_PORT + "/api/device/status", null)

@@ -126,10 +126,6 @@ public final class MiniUpnpd implements AutoCloseable {
     return ns.tryExec("nft", "list", "chain", "inet", TABLE, "prerouting_miniupnpd").output();
   }
 
-  public String log() {
-    return process == null ? "" : process.output();
-  }
-
   @Override
   public void close() {
     stop();

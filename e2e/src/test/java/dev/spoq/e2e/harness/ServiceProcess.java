@@ -63,10 +63,6 @@ public final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
-  public String baseUrl(String host) {
-    return "http://" + host + ":" + port;
-  }
-
   public String module() {
     return module;
   }

@@ -4,7 +4,6 @@ import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.netns.Veth;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,11 +163,6 @@ public final class Topology implements AutoCloseable {
     // MASQUERADE forgets the connections of the removed address by itself.
     homeWanIp = HOME_WAN_IP_2;
     log.info("home WAN address changed {} -> {}", old, homeWanIp);
-  }
-
-  public List<NetworkNamespace> all() {
-    return List.of(
-        inet, cloud, dns, relay, home, jetson, carrier, phone, carolContainer, bobContainer);
   }
 
   @Override
