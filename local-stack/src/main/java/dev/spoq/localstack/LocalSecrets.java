@@ -39,6 +39,7 @@ final class LocalSecrets {
     }
     changed |= ensure(props, "frps-plugin-secret", "spoq_plg");
     changed |= ensure(props, "frps-auth-token", "spoq_frp");
+    changed |= ensure(props, "relay-credential-key", "spoq_rck");
     if (changed) {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -67,6 +68,10 @@ final class LocalSecrets {
 
   String frpsPluginSecret() {
     return values.getProperty("frps-plugin-secret");
+  }
+
+  String relayCredentialKey() {
+    return values.getProperty("relay-credential-key");
   }
 
   String frpsAuthToken() {

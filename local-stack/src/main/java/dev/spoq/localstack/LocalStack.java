@@ -146,14 +146,15 @@ public final class LocalStack {
   private static Map<String, Object> relayConfig(LocalSecrets secrets) {
     return Map.of(
         "spoq.relay.plugin-secret", secrets.frpsPluginSecret(),
-        "spoq.relay.frps-auth-token", secrets.frpsAuthToken());
+        "spoq.relay.frps-auth-token", secrets.frpsAuthToken(),
+        "spoq.relay.credential-key", secrets.relayCredentialKey());
   }
 
   private static Map<String, Object> jumpConfig(Path state) {
     Path dir = state.resolve("jump-router");
     return Map.of(
         "spoq.jump.host-key-path", dir.resolve("ssh_host_ed25519_key").toString(),
-        "spoq.jump.upstream-key-path", dir.resolve("upstream_ed25519_key").toString());
+        "spoq.jump.client-key-path", dir.resolve("upstream_ed25519_key").toString());
   }
 
   private static void printSummary(
