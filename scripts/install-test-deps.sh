@@ -9,7 +9,7 @@ declare -A needs=(
   [wg]=wireguard-tools [wg-quick]=wireguard-tools [wireguard-go]=wireguard-go
   [miniupnpd]=miniupnpd [named]=bind9 [dig]=bind9-dnsutils [nsupdate]=bind9-dnsutils
   [turnserver]=coturn [iptables]=iptables [ip]=iproute2 [tmux]=tmux [qrencode]=qrencode
-  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [docker-compose]=docker-compose
+  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [docker-compose]=docker-compose [nginx]=nginx
 )
 
 missing=()
@@ -36,7 +36,7 @@ export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends ${packages} </dev/null
 # Debian enables these services on install; the tests start their own instances.
-for svc in named bind9 miniupnpd coturn ssh; do
+for svc in named bind9 miniupnpd coturn ssh nginx; do
   "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
 done
 echo "install-test-deps: done"
