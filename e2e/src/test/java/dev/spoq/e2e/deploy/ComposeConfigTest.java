@@ -151,9 +151,10 @@ class ComposeConfigTest {
     // frps renders deploy/frp/frps.toml from its environment ({{ .Envs.NAME }}).
     assertThat(env(services, "frps").keySet())
         .containsAll(placeholders(root.resolve("deploy/frp/frps.toml"), "\\.Envs\\.([A-Z0-9_]+)"));
-    // Caddy substitutes {$NAME} in the Caddyfile from its environment.
+    // The nginx image renders ${NAME} in the proxy template from its environment.
     assertThat(env(services, "proxy").keySet())
-        .containsAll(placeholders(root.resolve("deploy/proxy/Caddyfile"), "\\{\\$([A-Z0-9_]+)}"));
+        .containsAll(
+            placeholders(root.resolve("deploy/proxy/spoq.conf.template"), "\\$\\{([A-Z0-9_]+)}"));
   }
 
   private static Set<String> placeholders(Path file, String regex) throws IOException {

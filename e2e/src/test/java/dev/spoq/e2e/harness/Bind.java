@@ -71,6 +71,7 @@ public final class Bind implements AutoCloseable {
           @     IN NS  ns1.%1$s.
           ns1   IN A   %2$s
           ssh   IN A   %3$s
+          api   IN A   %3$s
           """
               .formatted(zone, address, sshAddress));
     } catch (IOException e) {

@@ -127,6 +127,8 @@ public final class ControlPlane implements AutoCloseable {
     env.put("SPOQ_DNS_RFC2136_KEYNAME", Bind.KEY_NAME);
     env.put("SPOQ_DNS_RFC2136_KEYSECRET", bind.keySecret());
     env.put("SPOQ_DNS_RFC2136_KEYALGORITHM", Bind.KEY_ALGORITHM);
+    // Believe X-Forwarded-For only from the TLS proxy (nginx, same namespace, over loopback).
+    env.put("SPOQ_DNS_TRUSTEDPROXIES", "127.0.0.1/32");
     return env;
   }
 

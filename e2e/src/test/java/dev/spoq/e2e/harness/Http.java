@@ -43,6 +43,17 @@ public final class Http {
 
   public static Response call(
       NetworkNamespace ns, String method, String url, String bearer, Object body) {
+    return call(ns, method, url, bearer, body, List.of());
+  }
+
+  /** With extra curl arguments (e.g. {@code --cacert}, {@code -H}). */
+  public static Response call(
+      NetworkNamespace ns,
+      String method,
+      String url,
+      String bearer,
+      Object body,
+      List<String> curlArgs) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -63,6 +74,7 @@ public final class Http {
       String text = body instanceof String s ? s : JSON.writeValueAsString(body);
       cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", text));
     }
+    cmd.addAll(curlArgs);
     cmd.add(url);
     ExecResult r = ns.tryExec(cmd);
     if (!r.ok()) {

@@ -2,6 +2,7 @@ package dev.spoq.e2e.scenarios;
 
 import dev.spoq.e2e.harness.Bind;
 import dev.spoq.e2e.harness.ControlPlane;
+import dev.spoq.e2e.harness.EtcFiles;
 import dev.spoq.e2e.harness.Jetson;
 import dev.spoq.e2e.harness.MiniUpnpd;
 import dev.spoq.e2e.harness.SshClient;
@@ -61,6 +62,8 @@ final class Home {
     Topology net = world.net;
     ControlPlane cp = world.controlPlane;
     net.own(new Stun(net.relay, Topology.RELAY_IP, world.work));
+    // The home network's resolver answers for the product domain too.
+    net.own(EtcFiles.resolver(net.jetson, Topology.DNS_IP));
     MiniUpnpd upnp =
         net.own(new MiniUpnpd(net.home, world.work, net.homeWanIf, net.homeLanIf, "192.168.1.0/24"))
             .start();

@@ -8,6 +8,7 @@ import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.Report;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
+import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.Wait;
 import dev.spoq.e2e.harness.WireGuardPeer;
@@ -490,6 +491,101 @@ class InternetInABoxIT {
           assertThat(bobAsCarol.ok()).as("bob's key must not log in as carol").isFalse();
           r.proved("bob reaches his own container; bob's key is refused for carol");
           r.path("jump router :2222 -> container").sshRoundTrip(proxyJump.elapsed());
+        });
+  }
+
+  @Test
+  @Order(7)
+  @Tag("proxy")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void thePublicApiIsServedOnlyThroughTheTlsProxy() throws Exception {
+    Scenarios.run(
+        "7",
+        "TLS proxy (nginx)",
+        r -> {
+          Home h = home();
+          Topology net = world.net;
+          TlsProxy proxy = world.tlsProxy();
+          String host = "api." + World.DOMAIN;
+          String https = "https://" + host;
+          List<String> trust = List.of("--cacert", proxy.caCertificate().toString());
+          r.proved(
+              "nginx runs the shipped deploy/proxy/spoq.conf.template (nginx -t accepted it) for "
+                  + host
+                  + " in the cloud");
+
+          var plain =
+              net.phone.exec(
+                  "curl",
+                  "-sS",
+                  "-o",
+                  "/dev/null",
+                  "-w",
+                  "%{http_code} %{redirect_url}",
+                  "http://" + host + "/api/connect/alice");
+          assertThat(plain.output().trim()).isEqualTo("301 " + https + "/api/connect/alice");
+          var untrusted =
+              net.phone.tryExec("curl", "-sS", "-o", "/dev/null", https + "/api/accounts");
+          assertThat(untrusted.ok())
+              .as("a certificate nobody vouched for must be refused")
+              .isFalse();
+          r.proved(
+              "plain HTTP is redirected to HTTPS; curl refuses the server without the CA (real TLS)");
+
+          String aliceKey = world.accountKey(Home.USER);
+          long t0 = System.nanoTime();
+          Http.Response account =
+              Http.call(
+                      net.phone, "GET", https + "/api/accounts/" + Home.USER, aliceKey, null, trust)
+                  .expect(200);
+          Duration apiRtt = Duration.ofNanos(System.nanoTime() - t0);
+          assertThat(account.json().get("username").asString()).isEqualTo(Home.USER);
+          Http.call(net.phone, "GET", https + "/api/connect/" + Home.USER, aliceKey, null, trust)
+              .expect(200);
+          r.proved(
+              "from the phone over TLS: the registry (/api/accounts) and the connect decision"
+                  + " (/api/connect) answer alice's own key ("
+                  + Report.ms(apiRtt)
+                  + ")");
+
+          for (String hidden :
+              List.of(
+                  "/internal/v1/jetsons/by-subdomain/alice",
+                  "/actuator/health",
+                  "/actuator/prometheus",
+                  "/frps-plugin/x/relay-us-1/handler")) {
+            Http.Response answer =
+                Http.call(net.phone, "GET", https + hidden, aliceKey, null, trust);
+            assertThat(answer.status()).as(hidden).isEqualTo(404);
+            assertThat(answer.body())
+                .as(hidden + " answered by the proxy, not a service")
+                .contains("<html>");
+          }
+          r.proved(
+              "/internal/, /actuator and /frps-plugin/ stop at the proxy (404), never reaching a service");
+
+          // The agent's DNS update through the proxy: dns-api publishes the caller's address,
+          // which it learns from the proxy's X-Forwarded-For (a client-sent one is overwritten).
+          String deviceToken = Files.readString(h.jetson.stateDir().resolve("device.token")).trim();
+          Http.Response update =
+              Http.call(
+                      net.jetson,
+                      "POST",
+                      https + "/api/dns/update",
+                      deviceToken,
+                      Map.of("subdomain", Home.USER),
+                      List.of(
+                          "--cacert",
+                          proxy.caCertificate().toString(),
+                          "-H",
+                          "X-Forwarded-For: 8.8.8.8"))
+                  .expect(200);
+          assertThat(update.json().get("points_to").asString()).isEqualTo(net.homeWanIp());
+          r.proved(
+              "a DNS update from the Jetson through the proxy published its public address "
+                  + net.homeWanIp()
+                  + " (the spoofed X-Forwarded-For 8.8.8.8 was replaced by the proxy)");
+          r.path("https://" + host + " (nginx) -> services");
         });
   }
 

@@ -5,6 +5,7 @@ import dev.spoq.e2e.harness.ControlPlane;
 import dev.spoq.e2e.harness.EtcFiles;
 import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.PostgresBridge;
+import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.WorkDir;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ final class World implements AutoCloseable {
   final Bind bind;
   final PostgresBridge postgres;
   final ControlPlane controlPlane;
+  private TlsProxy tlsProxy;
 
   private World(Path work, Topology net, Bind bind, PostgresBridge postgres, ControlPlane cp) {
     this.work = work;
@@ -66,6 +68,14 @@ final class World implements AutoCloseable {
         "/api/accounts",
         Map.of("username", username, "subdomain", username, "product", product),
         201);
+  }
+
+  /** The deployment's TLS proxy in front of the services, started on first use. */
+  TlsProxy tlsProxy() {
+    if (tlsProxy == null) {
+      tlsProxy = net.own(new TlsProxy(net.cloud, work, "api." + DOMAIN));
+    }
+    return tlsProxy;
   }
 
   /** A new API key scoped to one account (what the web app holds for that person). */
