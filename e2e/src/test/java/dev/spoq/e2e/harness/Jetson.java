@@ -33,6 +33,7 @@ public final class Jetson implements AutoCloseable {
   private final Path jar;
   private final String wgInterface;
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<String> jvmOptions;
   private ManagedProcess agent;
 
   /**
@@ -41,7 +42,17 @@ public final class Jetson implements AutoCloseable {
    *     of the config file the product ships, {@code deploy/agent/agent.toml}
    */
   public Jetson(NetworkNamespace ns, Path workDir, Map<String, String> settings) {
+    this(ns, workDir, settings, List.of());
+  }
+
+  /**
+   * @param jvmOptions extra JVM options of every {@code spoq} run (e.g. the trust store of the test
+   *     CA that signed the API host's certificate)
+   */
+  public Jetson(
+      NetworkNamespace ns, Path workDir, Map<String, String> settings, List<String> jvmOptions) {
     this.ns = ns;
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.dir = workDir.resolve("jetson");
     this.wgInterface = "wgj" + NetworkNamespace.randomSuffix(4);
     this.jar = Jars.snapshot("jetson-agent", workDir);
@@ -71,13 +82,9 @@ public final class Jetson implements AutoCloseable {
   private List<String> spoq(String... args) {
     List<String> cmd =
         new ArrayList<>(
-            List.of(
-                Java.bin(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx128m",
-                "-jar",
-                jar.toString()));
+            List.of(Java.bin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("-c", config.toString()));
     return cmd;

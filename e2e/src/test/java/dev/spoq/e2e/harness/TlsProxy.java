@@ -148,6 +148,42 @@ public final class TlsProxy implements AutoCloseable {
     return all;
   }
 
+  /**
+   * The CA as a PKCS12 trust store for a JVM ({@code javax.net.ssl.trustStore}), password
+   * "spoq-e2e".
+   */
+  public Path javaTrustStore() {
+    Path store = dir.resolve("certs/truststore.p12");
+    if (!Files.exists(store)) {
+      Commands.run(
+          List.of(
+              "keytool",
+              "-importcert",
+              "-noprompt",
+              "-alias",
+              "spoq-e2e-ca",
+              "-file",
+              caCertificate().toString(),
+              "-keystore",
+              store.toString(),
+              "-storetype",
+              "PKCS12",
+              "-storepass",
+              "spoq-e2e"));
+    }
+    return store;
+  }
+
+  /** nginx's access log so far (client address first on each line). */
+  public String accessLog() {
+    try {
+      Path log = dir.resolve("logs/access.log");
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The CA a client must trust to verify the proxy's certificate. */
   public Path caCertificate() {
     return dir.resolve("certs/ca.pem");

@@ -8,6 +8,7 @@ import dev.spoq.e2e.harness.MiniUpnpd;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
 import dev.spoq.e2e.harness.Stun;
+import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.Wait;
 import dev.spoq.e2e.harness.WireGuardPeer;
@@ -76,9 +77,12 @@ final class Home {
             .asString();
 
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("registry.url", cp.registryUrl());
-    settings.put("dns.url", cp.dnsUrl());
-    settings.put("relay.url", cp.relayUrl());
+    // Like in production, the agent reaches the control plane through the TLS proxy.
+    TlsProxy proxy = world.tlsProxy();
+    String api = "https://api." + World.DOMAIN;
+    settings.put("registry.url", api);
+    settings.put("dns.url", api);
+    settings.put("relay.url", api);
     settings.put("peers.poll-interval", "2s");
     settings.put("publicip.interval", "2s");
     settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
@@ -92,7 +96,16 @@ final class Home {
     settings.put("relay.assignment-interval", "3s");
     settings.put("upnp.refresh", "5s");
     settings.put("systemd.watchdog", "false");
-    Jetson jetson = net.own(new Jetson(net.jetson, world.work, settings));
+    Jetson jetson =
+        net.own(
+            new Jetson(
+                net.jetson,
+                world.work,
+                settings,
+                List.of(
+                    "-Djavax.net.ssl.trustStore=" + proxy.javaTrustStore(),
+                    "-Djavax.net.ssl.trustStorePassword=spoq-e2e",
+                    "-Djavax.net.ssl.trustStoreType=PKCS12")));
     jetson.enroll(code);
 
     // The seed's firewall and sshd hardening, exactly as the agent generates and applies them.

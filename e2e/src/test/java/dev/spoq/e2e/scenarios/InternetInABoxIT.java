@@ -152,6 +152,17 @@ class InternetInABoxIT {
                   + " in "
                   + Report.ms(handshake));
 
+          String access = world.tlsProxy().accessLog();
+          assertThat(access)
+              .contains(Topology.HOME_WAN_IP + " - - ")
+              .contains("POST /api/jetsons/enroll")
+              .contains("POST /api/dns/update")
+              .contains("GET /api/jetsons/self/peers");
+          r.proved(
+              "the agent reached the control plane only through the TLS proxy https://api.spoq.dev"
+                  + " (enroll, peers, status, DNS update seen in nginx's log from "
+                  + Topology.HOME_WAN_IP
+                  + ")");
           SshClient.Run run = h.sshToJetson("echo user=$(id -un); ip -4 -o addr show");
           assertThat(run.ok()).as("ssh to the Jetson over WireGuard: %s", run.output()).isTrue();
           assertThat(run.output())
