@@ -9,7 +9,7 @@ declare -A needs=(
   [wg]=wireguard-tools [wg-quick]=wireguard-tools [wireguard-go]=wireguard-go
   [miniupnpd]=miniupnpd [named]=bind9 [dig]=bind9-dnsutils [nsupdate]=bind9-dnsutils
   [turnserver]=coturn [iptables]=iptables [ip]=iproute2 [tmux]=tmux [qrencode]=qrencode
-  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [docker-compose]=docker-compose [nginx]=nginx
+  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [docker-compose]=docker-compose [nginx]=nginx [nft]=nftables [openssl]=openssl
 )
 
 missing=()
