@@ -58,7 +58,7 @@ if [ -n "$groups" ]; then
   args+=("-Dgroups=$groups")
 fi
 status=0
-./mvnw "${args[@]}" || status=$?
+SPOQ_E2E_PRINT_REPORT=false ./mvnw "${args[@]}" || status=$?
 
 echo
 if [ -f "$report" ]; then

@@ -104,12 +104,12 @@ public final class Report {
         .append("\n\n");
     out.append(
         String.format(
-            "%-3s %-22s %-8s %-38s %-10s %-9s %s%n",
+            "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
             "#", "scenario", "result", "path used", "handshake", "ssh RTT", "took"));
     for (Entry e : entries.values()) {
       out.append(
           String.format(
-              "%-3s %-22s %-8s %-38s %-10s %-9s %s%n",
+              "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
               e.number, e.title, e.status, e.path, e.handshake, e.sshRoundTrip, ms(e.duration)));
     }
     out.append(
@@ -150,7 +150,10 @@ public final class Report {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    System.out.println("\n" + text + "\n(report written to " + file + ")");
+    // scripts/e2e-demo.sh prints the file itself at the very end.
+    if (!"false".equals(System.getenv("SPOQ_E2E_PRINT_REPORT"))) {
+      System.out.println("\n" + text + "\n(report written to " + file + ")");
+    }
     return file;
   }
 
