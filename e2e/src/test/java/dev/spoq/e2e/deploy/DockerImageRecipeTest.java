@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -77,6 +78,92 @@ class DockerImageRecipeTest {
         .as("the dependencies layer holds the libraries")
         .isDirectoryContaining("glob:**spring-core-*.jar");
     assertThat(recipe).contains("USER spoq:spoq").contains("HEALTHCHECK");
+  }
+
+  @Test
+  void aServiceStartsFromTheLayersLikeTheImageAndPassesItsHealthCheck(@TempDir Path tmp)
+      throws Exception {
+    // The image copies the four layers into /app and runs the launcher there (jump-router needs
+    // no database, so it can start here for real).
+    Path jar = RepoPaths.execJar("jump-router");
+    Path extracted = tmp.resolve("extracted");
+    Process extract =
+        new ProcessBuilder(
+                javaBin(),
+                "-Djarmode=tools",
+                "-jar",
+                jar.toString(),
+                "extract",
+                "--layers",
+                "--launcher",
+                "--destination",
+                extracted.toString())
+            .redirectErrorStream(true)
+            .start();
+    String extractOut = new String(extract.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(extract.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(extract.exitValue()).as(extractOut).isZero();
+    Path app = tmp.resolve("app");
+    for (String layer :
+        List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+      copyTree(extracted.resolve(layer), app);
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                javaBin(),
+                "-XX:TieredStopAtLevel=1",
+                "org.springframework.boot.loader.launch.JarLauncher")
+            .directory(app.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("service.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("SERVER_PORT", String.valueOf(port));
+    env.put("SERVER_ADDRESS", "127.0.0.1");
+    env.put("SPOQ_JUMP_SSH_PORT", "0");
+    env.put("SPOQ_JUMP_SSH_BINDADDRESS", "127.0.0.1");
+    env.put("SPOQ_JUMP_SSH_HOSTKEYPATH", tmp.resolve("keys/host").toString());
+    env.put("SPOQ_JUMP_UPSTREAM_CLIENTKEYPATH", tmp.resolve("keys/upstream").toString());
+    env.put("SPOQ_REGISTRY_BASEURL", "http://127.0.0.1:9");
+    Process service = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      boolean healthy = false;
+      while (!healthy && System.nanoTime() < deadline && service.isAlive()) {
+        healthy = runHealthcheck(port) == 0;
+        if (!healthy) {
+          Thread.sleep(500);
+        }
+      }
+      assertThat(healthy)
+          .as(
+              "the image's health check accepts the service started from its layers:%n%s",
+              Files.readString(tmp.resolve("service.log")))
+          .isTrue();
+      assertThat(Files.readString(tmp.resolve("service.log")))
+          .contains("Started JumpRouterApplication");
+    } finally {
+      service.destroy();
+      if (!service.waitFor(15, TimeUnit.SECONDS)) {
+        service.destroyForcibly();
+      }
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
   }
 
   @Test
