@@ -55,7 +55,7 @@ final class Defaults {
     put("relay.latency-interval", "10m");
 
     put("health.interval", "5s");
-    put("health.handshake-max-age", "180s");
+    put("health.handshake-max-age", "75s");
     put("health.fail-threshold", "2");
     put("health.failback-after", "60s");
     put("health.require-dns-match", "true");
