@@ -149,11 +149,12 @@ public class Agent implements AutoCloseable {
     if (config.relayEnabled()) {
       startRelayFromLastAssignment();
       every(config.relayAssignmentInterval(), this::refreshRelay);
+      long latencyMillis = Math.max(1000, config.relayLatencyInterval().toMillis());
       loops.scheduleWithFixedDelay(
           guarded("relay latency", this::measureLatency),
-          30,
-          config.relayLatencyInterval().toSeconds(),
-          TimeUnit.SECONDS);
+          Math.min(30_000, latencyMillis),
+          latencyMillis,
+          TimeUnit.MILLISECONDS);
     }
     long watchdog = SdNotify.watchdogMicros();
     if (config.systemdWatchdog() && watchdog > 0) {

@@ -94,8 +94,10 @@ class FrpcSupervisorIT {
       assertThat(lines(starts)).hasSize(2);
       assertThat(lines(starts).get(1)).contains("relay-b");
       assertThat(Files.readString(tmp.resolve("frpc/frpc.toml"))).contains("relay-b");
-      assertThat(Files.getPosixFilePermissions(tmp.resolve("frpc/frpc.toml")).toString())
-          .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(tmp.resolve("frpc/frpc.toml"))))
+          .isEqualTo("rw-------");
       long pid = s.pid();
       s.close();
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
