@@ -637,6 +637,20 @@ class JumpRouterIT {
       OpenSsh.Result fourth = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo BAD");
       assertThat(fourth.exit()).isEqualTo(255);
       assertThat(fourth.stdout()).doesNotContain("BAD");
+      // a refused connection is closed at once, not left open (no leaked socket, no hung client)
+      try (java.net.Socket refused = new java.net.Socket("127.0.0.1", limited.sshPort())) {
+        refused.setSoTimeout(10_000);
+        java.io.InputStream in = refused.getInputStream();
+        int read;
+        try {
+          do {
+            read = in.read();
+          } while (read >= 0);
+        } catch (java.net.SocketException reset) {
+          read = -1;
+        }
+        assertThat(read).isEqualTo(-1);
+      }
       assertThat(
               limited
                   .bean(io.micrometer.core.instrument.MeterRegistry.class)

@@ -55,7 +55,17 @@ class RouterWithoutRegistryTest {
     reserved = new Socket();
     reserved.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
     unreachable = "http://127.0.0.1:" + reserved.getLocalPort();
-    router = RunningRouter.start(unreachable, "test-token", dir.resolve("state"), Map.of());
+    // A short login grace bounds how long a client that never speaks SSH is kept; the per-IP
+    // rate limit is raised because every test here connects from 127.0.0.1 (it has its own test).
+    router =
+        RunningRouter.start(
+            unreachable,
+            "test-token",
+            dir.resolve("state"),
+            Map.of(
+                "spoq.jump.timeouts.login-grace", "5s",
+                "spoq.jump.limits.connections-per-minute-per-ip", "1000",
+                "spoq.jump.limits.connection-burst-per-ip", "1000"));
   }
 
   @AfterAll
@@ -265,7 +275,7 @@ class RouterWithoutRegistryTest {
             junk,
             ("SSH-2.0-evil\r\n" + "A".repeat(40_000)).getBytes(StandardCharsets.US_ASCII))) {
       try (Socket socket = new Socket("127.0.0.1", router.sshPort())) {
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
         try {
           out.write(payload);
@@ -275,7 +285,7 @@ class RouterWithoutRegistryTest {
         }
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[4096];
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int n = 0;
         try {
           while ((n = in.read(buffer)) >= 0 && System.nanoTime() < deadline) {

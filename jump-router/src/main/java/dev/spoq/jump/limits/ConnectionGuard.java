@@ -4,6 +4,7 @@ import dev.spoq.jump.audit.AuditTrail;
 import dev.spoq.jump.config.JumpProperties;
 import dev.spoq.jump.session.RouterMetrics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -13,8 +14,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.sshd.common.io.IoAcceptor;
-import org.apache.sshd.common.io.IoServiceEventListener;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * too many connections are still unauthenticated. Bans an address after {@code maxAuthFailures}
  * failed logins within {@code authFailureWindow}, for {@code banDuration}.
  */
-public class ConnectionGuard implements IoServiceEventListener {
+public class ConnectionGuard implements SessionListener {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
   private static final int MAX_TRACKED = 100_000;
@@ -45,10 +46,22 @@ public class ConnectionGuard implements IoServiceEventListener {
     this.clock = clock;
   }
 
+  /**
+   * Runs first among the session listeners. Refusing here (not in MINA's {@code
+   * IoServiceEventListener.connectionAccepted}, after which MINA 2.20 never closes the accepted
+   * socket) makes MINA close the connection at once, before any other listener counts it.
+   */
   @Override
-  public void connectionAccepted(
-      IoAcceptor acceptor, SocketAddress local, SocketAddress remote, SocketAddress service)
-      throws IOException {
+  public void sessionCreated(Session session) {
+    try {
+      admit(session.getIoSession().getRemoteAddress());
+    } catch (IOException refused) {
+      throw new UncheckedIOException(refused);
+    }
+  }
+
+  /** Throws when a connection from this address must be refused now. */
+  public void admit(SocketAddress remote) throws IOException {
     String ip = ip(remote);
     Instant now = clock.instant();
     if (isBanned(ip, now)) {

@@ -98,7 +98,8 @@ public class JumpSshServer implements SmartLifecycle {
     ssh.setShellFactory(login);
     ssh.setCommandFactory(login);
     ssh.setSubsystemFactories(List.of(login));
-    ssh.setIoServiceEventListener(guard);
+    // The guard must run before the tracker so a refused connection is never counted.
+    ssh.addSessionListener(guard);
     ssh.addSessionListener(tracker);
 
     CoreModuleProperties.SERVER_IDENTIFICATION.set(ssh, props.ssh().serverVersion());

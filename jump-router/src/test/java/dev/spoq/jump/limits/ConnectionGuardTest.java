@@ -40,8 +40,7 @@ class ConnectionGuardTest {
   }
 
   private void accept(String ip) throws IOException {
-    guard.connectionAccepted(
-        null, new InetSocketAddress("127.0.0.1", 2222), new InetSocketAddress(ip, 40000), null);
+    guard.admit(new InetSocketAddress(ip, 40000));
   }
 
   @Test
