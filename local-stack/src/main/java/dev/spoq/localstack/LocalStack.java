@@ -153,8 +153,8 @@ public final class LocalStack {
   private static Map<String, Object> jumpConfig(Path state) {
     Path dir = state.resolve("jump-router");
     return Map.of(
-        "spoq.jump.host-key-path", dir.resolve("ssh_host_ed25519_key").toString(),
-        "spoq.jump.client-key-path", dir.resolve("upstream_ed25519_key").toString());
+        "spoq.jump.ssh.host-key-path", dir.resolve("ssh_host_ed25519_key").toString(),
+        "spoq.jump.upstream.client-key-path", dir.resolve("upstream_ed25519_key").toString());
   }
 
   private static void printSummary(
