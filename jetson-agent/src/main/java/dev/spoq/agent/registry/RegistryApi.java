@@ -1,9 +1,6 @@
 package dev.spoq.agent.registry;
 
-import dev.spoq.agent.util.Json;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,10 +159,6 @@ public class RegistryApi {
     return URI.create(base + path);
   }
 
-  static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
   private static void requireObject(JsonNode json, String what) {
     if (json == null || !json.isObject()) {
       throw new ControlPlaneException("registry " + what + " answer is not a JSON object", 200);
@@ -183,9 +176,5 @@ public class RegistryApi {
       }
     }
     return null;
-  }
-
-  static String toJson(Object o) {
-    return Json.MAPPER.writeValueAsString(o);
   }
 }

@@ -80,6 +80,10 @@ public class StatusServer {
           problem(exchange, 405, "Method Not Allowed", "Use POST.");
           return;
         }
+        if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+          problem(exchange, 403, "Forbidden", "Connection tests run from the Jetson itself only.");
+          return;
+        }
         send(exchange, 200, "application/json", Json.MAPPER.writeValueAsBytes(agent.testNow()));
       } else {
         problem(exchange, 404, "Not Found", "No such endpoint.");

@@ -251,6 +251,16 @@ class ResilienceIT {
               .contains("\"status\":405");
           assertThat(lan.exec("curl", "-s", base + "/etc/passwd").output())
               .contains("\"status\":404");
+          assertThat(
+                  lan.exec(
+                          "curl",
+                          "-s",
+                          "-X",
+                          "POST",
+                          "http://10.100.0.1:" + AgentProcess.STATUS_PORT + "/api/device/test")
+                      .output())
+              .as("connection tests only from the Jetson itself")
+              .contains("\"status\":403");
           assertThat(registry.registryClient("test").jetsonStatus(jetson.jetsonId())).isEmpty();
           flaky.mode = FlakyRegistry.Mode.ERROR_500;
           Wait.until(
