@@ -90,6 +90,7 @@ public final class RunningNamed implements AutoCloseable {
               dir.resolve("named.log"));
       try {
         process.awaitTcp("127.0.0.1", port, Duration.ofSeconds(20));
+        awaitZoneLoaded(port, zone, process, Duration.ofSeconds(20));
       } catch (RuntimeException e) {
         process.close();
         throw e;
@@ -132,6 +133,46 @@ public final class RunningNamed implements AutoCloseable {
     } catch (IOException ignored) {
       // best effort
     }
+  }
+
+  /**
+   * named listens before it has loaded its zones; until then an update answers SERVFAIL. Waits
+   * until the zone's SOA is served authoritatively.
+   */
+  private static void awaitZoneLoaded(
+      int port, String zone, ManagedProcess process, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      org.xbill.DNS.SimpleResolver resolver =
+          new org.xbill.DNS.SimpleResolver(InetAddress.getLoopbackAddress());
+      resolver.setPort(port);
+      resolver.setTimeout(Duration.ofSeconds(1));
+      org.xbill.DNS.Message query =
+          org.xbill.DNS.Message.newQuery(
+              org.xbill.DNS.Record.newRecord(
+                  org.xbill.DNS.Name.fromString(zone + "."),
+                  org.xbill.DNS.Type.SOA,
+                  org.xbill.DNS.DClass.IN));
+      while (System.nanoTime() < deadline) {
+        try {
+          org.xbill.DNS.Message answer = resolver.send(query);
+          if (answer.getRcode() == org.xbill.DNS.Rcode.NOERROR
+              && answer.getSection(org.xbill.DNS.Section.ANSWER).size() == 1) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not answering yet
+        }
+        Thread.sleep(100);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("bad zone name " + zone, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for named", e);
+    }
+    throw new IllegalStateException(
+        "named did not serve zone " + zone + " within " + timeout + ":\n" + process.output());
   }
 
   private static int freePort() throws IOException {
