@@ -2,7 +2,6 @@ package dev.spoq.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spoq.agent.cli.SpoqCli;
 import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import java.net.URI;
@@ -27,20 +26,7 @@ class DdnsIT {
     RunningRegistry registry = SharedRegistry.get();
     String user = "dd" + NetworkNamespace.randomSuffix(3);
     var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
-    Path state = tmp.resolve("state");
-    assertThat(
-            SpoqCli.execute(
-                "enroll",
-                registry.newEnrollmentCode(account),
-                "-c",
-                tmp.resolve("none.toml").toString(),
-                "--state-dir",
-                state.toString(),
-                "--registry-url",
-                registry.baseUrl(),
-                "--hostname",
-                "jetson-ddns"))
-        .isZero();
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-ddns");
     String fqdn = user + ".spoq.dev";
     try (RunningDnsApi dns = new RunningDnsApi(registry);
         HomeNetwork home = HomeNetwork.create(tmp.resolve("home")).startMiniupnpd().startStun();

@@ -2,7 +2,6 @@ package dev.spoq.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spoq.agent.cli.SpoqCli;
 import dev.spoq.common.registry.JetsonStatus;
 import dev.spoq.common.wireguard.X25519;
 import dev.spoq.registry.testing.RunningRegistry;
@@ -32,20 +31,7 @@ class FailoverIT {
     RunningRegistry registry = SharedRegistry.get();
     String user = "fo" + NetworkNamespace.randomSuffix(3);
     var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
-    Path state = tmp.resolve("state");
-    assertThat(
-            SpoqCli.execute(
-                "enroll",
-                registry.newEnrollmentCode(account),
-                "-c",
-                tmp.resolve("none.toml").toString(),
-                "--state-dir",
-                state.toString(),
-                "--registry-url",
-                registry.baseUrl(),
-                "--hostname",
-                "jetson-failover"))
-        .isZero();
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-failover");
     var jetson = WireGuardIT.readState(state);
     X25519.KeyPair phone = X25519.generate();
     RunningRegistry.Device device =

@@ -3,7 +3,6 @@ package dev.spoq.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.agent.Agent;
-import dev.spoq.agent.cli.SpoqCli;
 import dev.spoq.common.wireguard.X25519;
 import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.testsupport.netns.ExecResult;
@@ -29,20 +28,7 @@ class TuiIT {
     RunningRegistry registry = SharedRegistry.get();
     String user = "tui" + NetworkNamespace.randomSuffix(3);
     var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
-    Path state = tmp.resolve("state");
-    assertThat(
-            SpoqCli.execute(
-                "enroll",
-                registry.newEnrollmentCode(account),
-                "-c",
-                tmp.resolve("none.toml").toString(),
-                "--state-dir",
-                state.toString(),
-                "--registry-url",
-                registry.baseUrl(),
-                "--hostname",
-                "jetson-tui"))
-        .isZero();
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-tui");
     var jetson = WireGuardIT.readState(state);
     registry.addDevice(
         jetson.jetsonId(), 1, "alice-iphone", X25519.generate().publicKey().base64());

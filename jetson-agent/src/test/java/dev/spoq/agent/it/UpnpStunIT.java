@@ -2,7 +2,6 @@ package dev.spoq.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spoq.agent.cli.SpoqCli;
 import dev.spoq.common.wireguard.X25519;
 import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.testsupport.netns.NetworkNamespace;
@@ -39,20 +38,7 @@ class UpnpStunIT {
       throws Exception {
     String user = "up" + NetworkNamespace.randomSuffix(3);
     var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
-    Path state = tmp.resolve("state");
-    assertThat(
-            SpoqCli.execute(
-                "enroll",
-                registry.newEnrollmentCode(account),
-                "-c",
-                tmp.resolve("none.toml").toString(),
-                "--state-dir",
-                state.toString(),
-                "--registry-url",
-                registry.baseUrl(),
-                "--hostname",
-                "jetson-upnp"))
-        .isZero();
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-upnp");
     var jetson = WireGuardIT.readState(state);
     X25519.KeyPair phone = X25519.generate();
     RunningRegistry.Device device =
