@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: OpenSSH, WireGuard (userspace),
-# miniupnpd, BIND, coturn (STUN), iptables, iproute2, tmux, qrencode. Idempotent: does nothing
-# when everything is already there.
+# miniupnpd, BIND, coturn (STUN), iptables/nftables, iproute2, tmux, qrencode, nginx (the TLS
+# proxy config is run for real), and docker-compose only when the Docker CLI has no Compose v2
+# plugin (the compose file is validated with `config`). Idempotent: does nothing when everything
+# is already there.
 set -euo pipefail
 
 declare -A needs=(
@@ -9,8 +11,12 @@ declare -A needs=(
   [wg]=wireguard-tools [wg-quick]=wireguard-tools [wireguard-go]=wireguard-go
   [miniupnpd]=miniupnpd [named]=bind9 [dig]=bind9-dnsutils [nsupdate]=bind9-dnsutils
   [turnserver]=coturn [iptables]=iptables [ip]=iproute2 [tmux]=tmux [qrencode]=qrencode
-  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [docker-compose]=docker-compose [nginx]=nginx [nft]=nftables [openssl]=openssl
+  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [nginx]=nginx [nft]=nftables [openssl]=openssl
 )
+
+if ! docker compose version >/dev/null 2>&1; then
+  needs[docker-compose]=docker-compose
+fi
 
 missing=()
 for bin in "${!needs[@]}"; do
