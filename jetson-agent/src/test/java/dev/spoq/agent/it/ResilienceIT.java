@@ -33,18 +33,7 @@ class ResilienceIT {
     try (FlakyRegistry flaky = new FlakyRegistry(registry.baseUrl())) {
       Path state = tmp.resolve("state");
       String url = "http://127.0.0.1:" + flaky.port();
-      Captured c =
-          capture(
-              () ->
-                  SpoqCli.execute(
-                      "enroll",
-                      "spoq_enr_abcdefghijkl",
-                      "-c",
-                      tmp.resolve("x.toml").toString(),
-                      "--state-dir",
-                      state.toString(),
-                      "--registry-url",
-                      url));
+      Captured c = enrollAgainst(url, "spoq_enr_abcdefghijkl", tmp, state);
       assertThat(c.code).isEqualTo(69);
       assertThat(c.err)
           .contains("enrollment failed: registry answered HTTP 500")
@@ -52,34 +41,12 @@ class ResilienceIT {
       String key = Files.readString(state.resolve("wireguard/private.key"));
 
       flaky.mode = FlakyRegistry.Mode.GARBAGE;
-      c =
-          capture(
-              () ->
-                  SpoqCli.execute(
-                      "enroll",
-                      "spoq_enr_abcdefghijkl",
-                      "-c",
-                      tmp.resolve("x.toml").toString(),
-                      "--state-dir",
-                      state.toString(),
-                      "--registry-url",
-                      url));
+      c = enrollAgainst(url, "spoq_enr_abcdefghijkl", tmp, state);
       assertThat(c.code).isEqualTo(69);
       assertThat(c.err).contains("not JSON");
 
       flaky.mode = FlakyRegistry.Mode.WRONG_SHAPE;
-      c =
-          capture(
-              () ->
-                  SpoqCli.execute(
-                      "enroll",
-                      "spoq_enr_abcdefghijkl",
-                      "-c",
-                      tmp.resolve("x.toml").toString(),
-                      "--state-dir",
-                      state.toString(),
-                      "--registry-url",
-                      url));
+      c = enrollAgainst(url, "spoq_enr_abcdefghijkl", tmp, state);
       assertThat(c.code).isEqualTo(69);
       assertThat(c.err).contains("lacks the device token");
       assertThat(Files.exists(state.resolve("device.token"))).isFalse();
@@ -289,6 +256,21 @@ class ResilienceIT {
   }
 
   record Captured(int code, String out, String err) {}
+
+  /** Runs {@code spoq enroll} against the given registry URL, capturing its output. */
+  private static Captured enrollAgainst(String url, String code, Path tmp, Path state) {
+    return capture(
+        () ->
+            SpoqCli.execute(
+                "enroll",
+                code,
+                "-c",
+                tmp.resolve("x.toml").toString(),
+                "--state-dir",
+                state.toString(),
+                "--registry-url",
+                url));
+  }
 
   static synchronized Captured capture(java.util.function.IntSupplier run) {
     PrintStream out = System.out;

@@ -3,10 +3,8 @@ package dev.spoq.agent.it;
 import dev.spoq.dns.DnsApiApplication;
 import dev.spoq.dns.testing.CloudflareStub;
 import dev.spoq.registry.testing.RunningRegistry;
-import dev.spoq.testsupport.postgres.TestPostgres;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -23,29 +21,12 @@ final class RunningDnsApi implements AutoCloseable {
 
   RunningDnsApi(RunningRegistry registry) {
     cloudflare = new CloudflareStub("spoq.dev", CF_TOKEN);
-    TestPostgres.Database db = TestPostgres.newDatabase("dns_agent");
     Map<String, String> props = new LinkedHashMap<>();
-    props.put("spring.config.name", "dns-api");
-    props.put("server.port", "0");
-    props.put("server.address", "127.0.0.1");
-    props.put("spring.datasource.url", db.jdbcUrl());
-    props.put("spring.datasource.username", db.username());
-    props.put("spring.datasource.password", db.password());
-    props.put("logging.structured.format.console", "");
-    props.put("spoq.registry.base-url", registry.baseUrl());
-    props.put("spoq.registry.service-token", registry.serviceToken("dns-api"));
     props.put("spoq.dns.provider", "cloudflare");
     props.put("spoq.dns.cloudflare.base-url", cloudflare.baseUrl());
     props.put("spoq.dns.cloudflare.api-token", CF_TOKEN);
     props.put("spoq.dns.cloudflare.zone-name", "spoq.dev");
-    String[] args =
-        props.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new);
-    context =
-        new SpringApplicationBuilder(DnsApiApplication.class)
-            .properties("spring.config.name=dns-api")
-            .run(args);
+    context = EmbeddedService.start(DnsApiApplication.class, "dns-api", registry, props);
   }
 
   int port() {

@@ -3,7 +3,6 @@ package dev.spoq.agent.it;
 import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.relay.RelayCoordinatorApplication;
 import dev.spoq.relay.support.FrpsAdminStub;
-import dev.spoq.testsupport.postgres.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,31 +30,16 @@ final class RunningRelayCoordinator implements AutoCloseable {
       throws Exception {
     this.registry = registry;
     frpsAdmin = new FrpsAdminStub("admin", "frps-admin-pw", bindPort);
-    TestPostgres.Database db = TestPostgres.newDatabase("relay_agent");
     Map<String, String> props = new LinkedHashMap<>();
-    props.put("spring.config.name", "relay-coordinator");
-    props.put("server.port", "0");
-    props.put("server.address", "127.0.0.1");
-    props.put("spring.datasource.url", db.jdbcUrl());
-    props.put("spring.datasource.username", db.username());
-    props.put("spring.datasource.password", db.password());
-    props.put("logging.structured.format.console", "");
-    props.put("spoq.registry.base-url", registry.baseUrl());
-    props.put("spoq.registry.service-token", registry.serviceToken("relay-coordinator"));
     props.put("spoq.relay.health.interval", "1s");
     props.put("spoq.relay.usage.enabled", "false");
     props.put("spoq.relay.default-region", "eu");
     props.put("spoq.relay.plugin-secret", "agent_test_plugin_secret_0123456789");
     props.put("spoq.relay.frps-auth-token", "agent-test-frps-token");
     props.put("spoq.relay.credential-key", "agent-test-credential-key-0123456789abcdef0123");
-    String[] args =
-        props.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new);
     context =
-        new SpringApplicationBuilder(RelayCoordinatorApplication.class)
-            .properties("spring.config.name=relay-coordinator")
-            .run(args);
+        EmbeddedService.start(
+            RelayCoordinatorApplication.class, "relay-coordinator", registry, props);
     Map<String, Object> relay = new LinkedHashMap<>();
     relay.put("id", "eu-1");
     relay.put("region", "eu");
