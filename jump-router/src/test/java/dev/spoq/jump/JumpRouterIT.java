@@ -767,11 +767,13 @@ class JumpRouterIT {
   }
 
   static double value(String prometheus, String seriesPrefix) {
-    return prometheus
-        .lines()
-        .filter(l -> l.startsWith(seriesPrefix))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    double sum = 0;
+    for (String line : prometheus.split("\n")) {
+      if (line.startsWith(seriesPrefix)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   // ---------------------------------------------------------------- helpers
