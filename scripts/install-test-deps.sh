@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: OpenSSH, WireGuard (userspace),
-# miniupnpd, BIND, coturn (STUN), iptables/nftables, iproute2, tmux, qrencode, nginx (the TLS
+# miniupnpd, BIND, coturn (STUN), iptables/nftables, iproute2, tmux, qrencode, iperf3 (relay
+# throughput benchmark), prometheus (promtool checks the alert rules), nginx (the TLS
 # proxy config is run for real), and docker-compose only when the Docker CLI has no Compose v2
 # plugin (the compose file is validated with `config`). Idempotent: does nothing when everything
 # is already there.
@@ -11,7 +12,7 @@ declare -A needs=(
   [wg]=wireguard-tools [wg-quick]=wireguard-tools [wireguard-go]=wireguard-go
   [miniupnpd]=miniupnpd [named]=bind9 [dig]=bind9-dnsutils [nsupdate]=bind9-dnsutils
   [turnserver]=coturn [iptables]=iptables [ip]=iproute2 [tmux]=tmux [qrencode]=qrencode
-  [curl]=curl [ss]=iproute2 [ping]=iputils-ping [nginx]=nginx [nft]=nftables [openssl]=openssl
+  [curl]=curl [iperf3]=iperf3 [promtool]=prometheus [ss]=iproute2 [ping]=iputils-ping [nginx]=nginx [nft]=nftables [openssl]=openssl
 )
 
 if ! docker compose version >/dev/null 2>&1; then
@@ -42,7 +43,7 @@ export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends ${packages} </dev/null
 # Debian enables these services on install; the tests start their own instances.
-for svc in named bind9 miniupnpd coturn ssh nginx; do
+for svc in named bind9 miniupnpd coturn ssh nginx iperf3 prometheus; do
   "${sudo_cmd[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
 done
 echo "install-test-deps: done"
