@@ -2,6 +2,7 @@ package dev.spoq.dns.config;
 
 import dev.spoq.common.registry.CachingRegistryAuthenticator;
 import dev.spoq.common.registry.RegistryClient;
+import dev.spoq.common.registry.RevocationFeed;
 import dev.spoq.common.web.RequestSizeLimitFilter;
 import dev.spoq.dns.address.ClientAddressResolver;
 import dev.spoq.dns.address.PublicAddressPolicy;
@@ -68,12 +69,27 @@ public class DnsApiConfiguration {
   @Bean
   CachingRegistryAuthenticator registryAuthenticator(
       RegistryClient registry, DnsProperties properties, Clock clock) {
-    if (properties.authCacheTtl().toSeconds() > 50) {
+    return new CachingRegistryAuthenticator(
+        registry, properties.revocation().fallbackCacheTtl(), clock);
+  }
+
+  /** Started and stopped with the service by the record package's revocation listener. */
+  @Bean
+  RevocationFeed revocationFeed(
+      RegistryClient registry,
+      CachingRegistryAuthenticator authenticator,
+      DnsProperties properties) {
+    DnsProperties.Revocation r = properties.revocation();
+    if (r.fallbackCacheTtl().toSeconds() > 50) {
       throw new IllegalStateException(
-          "spoq.dns.auth-cache-ttl must stay under 50 s so a revoked token stops working within"
-              + " a minute");
+          "spoq.dns.revocation.fallback-cache-ttl must stay under 50 s: it is how long a revoked"
+              + " token keeps working while the revocation feed is down");
     }
-    return new CachingRegistryAuthenticator(registry, properties.authCacheTtl(), clock);
+    return new RevocationFeed(
+        registry,
+        authenticator,
+        new RevocationFeed.Settings(
+            r.pollWait(), r.healthyCacheTtl(), r.fallbackCacheTtl(), r.retry()));
   }
 
   @Bean

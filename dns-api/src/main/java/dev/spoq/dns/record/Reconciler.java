@@ -64,7 +64,8 @@ public class Reconciler implements SmartLifecycle {
     List<DnsRecord> due = records.claimDue(clock.instant().plus(LEASE), settings.batchSize());
     int applied = 0;
     for (DnsRecord record : due) {
-      if (applier.apply(record) == RecordApplier.Result.APPLIED) {
+      if (applier.apply(record) == RecordApplier.Result.APPLIED
+          && record.state() != DnsRecord.State.REMOVING) {
         applied++;
         log.info(
             "DNS record {} {} -> {} applied after {} failed attempt(s)",
