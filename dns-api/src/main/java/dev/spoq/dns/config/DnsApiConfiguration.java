@@ -12,6 +12,10 @@ import dev.spoq.dns.provider.ConfiguredProvider;
 import dev.spoq.dns.provider.ProviderGate;
 import java.net.URI;
 import java.time.Clock;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -95,6 +100,18 @@ public class DnsApiConfiguration {
   @Bean
   DnsAudit dnsAudit(RegistryClient registry) {
     return new DnsAudit(registry);
+  }
+
+  /** Scheduled jobs take a ShedLock row first, so each runs once across replicas. */
+  @Bean
+  LockingTaskExecutor lockingTaskExecutor(DataSource dataSource) {
+    return new DefaultLockingTaskExecutor(
+        new JdbcTemplateLockProvider(
+            JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(new JdbcTemplate(dataSource))
+                .withTableName("shedlock")
+                .usingDbTime()
+                .build()));
   }
 
   @Bean
