@@ -90,6 +90,12 @@ public class UpnpMapper {
     return snapshot;
   }
 
+  /** Uses a known gateway instead of SSDP (tests against a protocol fixture). */
+  synchronized void useGateway(GatewayDevice device) {
+    gateway = device;
+    rediscover = false;
+  }
+
   /**
    * One turn of the maintenance loop (called every second): first mapping, presence checks,
    * renewals, and repairs when due. Cheap when nothing is due.
