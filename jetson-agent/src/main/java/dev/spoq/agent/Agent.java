@@ -11,6 +11,7 @@ import dev.spoq.agent.registry.RegistryApi;
 import dev.spoq.agent.relay.FrpcSupervisor;
 import dev.spoq.agent.relay.RelayAssignment;
 import dev.spoq.agent.relay.RelayClient;
+import dev.spoq.agent.relay.SpoqRelaySession;
 import dev.spoq.agent.state.AgentState;
 import dev.spoq.agent.state.Secrets;
 import dev.spoq.agent.status.RegistryReport;
@@ -61,6 +62,7 @@ public class Agent implements AutoCloseable {
   private final DdnsClient ddns;
   private final RelayClient relayClient;
   private final FrpcSupervisor frpc;
+  private final SpoqRelaySession spoqRelay;
   private final PathMonitor pathMonitor;
   private final ReportOutbox outbox;
   private final ScheduledExecutorService loops;
@@ -109,6 +111,11 @@ public class Agent implements AutoCloseable {
             config.relayRestartInitial(),
             config.relayRestartMax(),
             clock);
+    this.spoqRelay =
+        new SpoqRelaySession(
+            java.util.UUID.fromString(state.jetsonId()),
+            config.wgListenPort(),
+            config.spoqRelayStateFile());
     this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
@@ -247,15 +254,33 @@ public class Agent implements AutoCloseable {
       RelayAssignment a = relayClient.assignment();
       assignment = a;
       relayError = null;
-      frpc.apply(a.renderFrpcToml(config.frpcAdminPort(), config.wgListenPort()));
-    } catch (ControlPlaneException e) {
+      if (a.spoq()) {
+        frpc.stop();
+        spoqRelay.apply(a);
+      } else {
+        spoqRelay.stop();
+        deleteQuietly(config.spoqRelayStateFile());
+        frpc.apply(a.frpcConfig());
+      }
+    } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
       log.warn("relay assignment unavailable: {}", e.getMessage());
     }
   }
 
-  /** The relay must work while the coordinator is down: reuse the last config it gave us. */
+  private static void deleteQuietly(java.nio.file.Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      log.warn("cannot delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  /** The relay must work while the coordinator is down: reuse the last assignment it gave us. */
   private void startRelayFromLastAssignment() {
+    if (spoqRelay.resumeFromDisk()) {
+      return;
+    }
     try {
       if (java.nio.file.Files.isRegularFile(config.frpcConfigFile())) {
         log.info("starting frpc with the last relay assignment ({})", config.frpcConfigFile());
@@ -278,16 +303,30 @@ public class Agent implements AutoCloseable {
   void healthTick() {
     lastHealthTick = clock.instant();
     String problem = directProblem();
+    SpoqRelaySession.Snapshot session = spoqRelay.snapshot();
     boolean relayUsable =
-        config.relayEnabled() && (frpc.snapshot().running() || assignment != null);
+        config.relayEnabled()
+            && (session.open() ? session.up() : frpc.snapshot().running() || assignment != null);
     PathMonitor.Transition t = pathMonitor.update(problem, relayUsable);
     if (t != null) {
       log.warn("path {} -> {}: {}", t.from().wire(), t.to().wire(), t.reason());
-      if (t.to() == PathMonitor.Path.RELAY && !frpc.snapshot().running()) {
+      if (t.to() == PathMonitor.Path.RELAY && !session.open() && !frpc.snapshot().running()) {
         refreshRelay();
       }
+    }
+    followPathInDns(session);
+    if (t != null) {
       report();
     }
+  }
+
+  /**
+   * Contract C5: the name points at the relay-server while the path is the relay and its session is
+   * up; at the home address otherwise (failback keeps the path monitor's hysteresis).
+   */
+  private void followPathInDns(SpoqRelaySession.Snapshot session) {
+    boolean onRelay = pathMonitor.path() == PathMonitor.Path.RELAY && session.up();
+    ddns.followRelay(onRelay ? session.relayAddress() : null);
   }
 
   /** Null when the direct path looks healthy; otherwise the reason. */
@@ -355,6 +394,7 @@ public class Agent implements AutoCloseable {
         publicIp.last().orElse(null),
         ddns.snapshot(),
         frpc.snapshot(),
+        spoqRelay.snapshot(),
         assignment,
         relayError,
         relayLatency,
@@ -403,7 +443,9 @@ public class Agent implements AutoCloseable {
     checks.put("direct_problem", directProblem());
     checks.put("upnp_mapping_present", upnp.mappingPresent());
     checks.put("dns_matches", ddns.snapshot().matches());
-    checks.put("relay_connected", frpc.snapshot().connected());
+    checks.put(
+        "relay_connected",
+        spoqRelay.snapshot().open() ? spoqRelay.snapshot().up() : frpc.snapshot().connected());
     report.set("test", Json.MAPPER.valueToTree(checks));
     return report;
   }
@@ -437,6 +479,7 @@ public class Agent implements AutoCloseable {
     loops.shutdownNow();
     upnp.delete();
     frpc.close();
+    spoqRelay.close();
     if (statusServer != null) {
       statusServer.stop();
     }

@@ -164,6 +164,11 @@ public record AgentConfig(
     return stateDir.resolve("frpc/frpc.toml");
   }
 
+  /** The last spoq relay assignment (it holds the relay credential: 0600). */
+  public Path spoqRelayStateFile() {
+    return stateDir.resolve("relay/spoq.json");
+  }
+
   public Path wgConfigFile() {
     return wgConfigDir.resolve(wgInterface + ".conf");
   }
