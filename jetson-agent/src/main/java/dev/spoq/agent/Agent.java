@@ -50,6 +50,7 @@ public class Agent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final String VERSION = "0.1.0";
+  static final Duration LONG_POLL_RETRY_AFTER = Duration.ofMinutes(5);
 
   private final AgentConfig config;
   private final AgentState state;
@@ -70,6 +71,7 @@ public class Agent implements AutoCloseable {
   private final Map<String, Long> lastRx = new HashMap<>();
   private final Map<String, Instant> lastDirectActivity = new HashMap<>();
   private StatusServer statusServer;
+  private Thread peerWatcher;
   private volatile PeerSet peers = PeerSet.empty();
   private volatile RelayAssignment assignment;
   private volatile String relayError;
@@ -148,7 +150,9 @@ public class Agent implements AutoCloseable {
     statusServer = new StatusServer(this, config);
     statusServer.start();
 
-    every(config.peerPollInterval(), this::syncPeers);
+    peerWatcher = new Thread(this::watchPeers, "agent-peers");
+    peerWatcher.setDaemon(true);
+    peerWatcher.start();
     loops.scheduleWithFixedDelay(
         guarded("UPnP maintenance", this::maintainUpnp), 0, 1000, TimeUnit.MILLISECONDS);
     // A fixed rate (not a delay after the previous check): a new address is seen within one
@@ -204,7 +208,10 @@ public class Agent implements AutoCloseable {
   // ---- peers -------------------------------------------------------------------------------
 
   private boolean fetchPeers() {
-    var fresh = registry.peers(token, peers.etag());
+    return takePeers(registry.peers(token, peers.etag()));
+  }
+
+  private boolean takePeers(java.util.Optional<PeerSet> fresh) {
     registryError = null;
     if (fresh.isEmpty()) {
       return false;
@@ -217,13 +224,71 @@ public class Agent implements AutoCloseable {
 
   void syncPeers() {
     try {
-      if (fetchPeers() || !peers.peers().equals(wireguard.appliedPeers())) {
-        wireguard.sync(peers.peers());
-        log.info("peer set applied: {} peer(s) (etag {})", peers.peers().size(), peers.etag());
-      }
+      applyPeers(fetchPeers());
     } catch (ControlPlaneException e) {
       registryError = e.getMessage();
       log.warn("peer sync skipped: {}", e.getMessage());
+    }
+  }
+
+  private void applyPeers(boolean changed) {
+    if (changed || !peers.peers().equals(wireguard.appliedPeers())) {
+      wireguard.sync(peers.peers());
+      log.info("peer set applied: {} peer(s) (etag {})", peers.peers().size(), peers.etag());
+    }
+  }
+
+  /**
+   * Peer changes are pushed (contract C4): the registry holds a long-poll of {@code peers.wait} and
+   * answers as soon as the set changes. When the long-poll fails, or the registry does not hold it
+   * (an answer much sooner than the wait without a change), the agent falls back to today's ETag
+   * poll every {@code peers.poll-interval} for {@link #LONG_POLL_RETRY_AFTER} before trying again.
+   */
+  private void watchPeers() {
+    Instant pollUntil = config.peerWait().isZero() ? Instant.MAX : Instant.MIN;
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      if (clock.instant().isBefore(pollUntil)) {
+        syncPeers();
+        pause(config.peerPollInterval());
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        java.util.Optional<PeerSet> fresh = registry.peers(token, peers.etag(), config.peerWait());
+        applyPeers(takePeers(fresh));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (fresh.isEmpty() && took.compareTo(config.peerWait().dividedBy(2)) < 0) {
+          log.info(
+              "registry did not hold the peer long-poll ({} ms); polling every {} s for {} min",
+              took.toMillis(),
+              config.peerPollInterval().toSeconds(),
+              LONG_POLL_RETRY_AFTER.toMinutes());
+          pollUntil = clock.instant().plus(LONG_POLL_RETRY_AFTER);
+        }
+      } catch (ControlPlaneException e) {
+        if (closed) {
+          return;
+        }
+        registryError = e.getMessage();
+        log.warn(
+            "peer long-poll failed ({}); polling every {} s for {} min",
+            e.getMessage(),
+            config.peerPollInterval().toSeconds(),
+            LONG_POLL_RETRY_AFTER.toMinutes());
+        pollUntil = clock.instant().plus(LONG_POLL_RETRY_AFTER);
+        pause(config.peerPollInterval());
+      } catch (RuntimeException e) {
+        log.warn("peer sync failed: {}", e.toString());
+        pause(config.peerPollInterval());
+      }
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(Math.max(100, d.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -477,6 +542,9 @@ public class Agent implements AutoCloseable {
     log.info("Spoq agent stopping");
     SdNotify.send("STOPPING=1");
     loops.shutdownNow();
+    if (peerWatcher != null) {
+      peerWatcher.interrupt();
+    }
     upnp.delete();
     frpc.close();
     spoqRelay.close();
