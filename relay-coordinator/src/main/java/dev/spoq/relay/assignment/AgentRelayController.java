@@ -173,7 +173,7 @@ class AgentRelayController {
 
   record LatencyReport(
       @NotNull @NotEmpty @Size(max = 32, message = "at most 32 samples") @Valid
-          List<Sample> samples) {}
+          List<@NotNull(message = "must not contain null") @Valid Sample> samples) {}
 
   record LatencyAnswer(int stored) {}
 
