@@ -58,11 +58,11 @@ public class AuthFailureLimiter {
       if (w.failures >= maxFailures && now.isBefore(end)) {
         long retry = Math.max(1, Duration.between(now, end).toSeconds() + 1);
         throw new ApiProblemException(
-            HttpStatus.TOO_MANY_REQUESTS,
-            ProblemTypes.of("too-many-auth-failures"),
-            "Too many failed authentications",
-            "Too many failed authentications from this address; retry later.",
-            Map.of("retryAfterSeconds", retry));
+                HttpStatus.TOO_MANY_REQUESTS,
+                ProblemTypes.of("too-many-auth-failures"),
+                "Too many failed authentications",
+                "Too many failed authentications from this address; retry later.")
+            .withHeader("Retry-After", Long.toString(retry));
       }
     }
   }

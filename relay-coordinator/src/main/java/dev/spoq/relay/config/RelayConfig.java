@@ -2,6 +2,7 @@ package dev.spoq.relay.config;
 
 import dev.spoq.common.registry.CachingRegistryAuthenticator;
 import dev.spoq.common.registry.RegistryClient;
+import dev.spoq.common.registry.RevocationFeed;
 import dev.spoq.common.web.RequestSizeLimitFilter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +41,13 @@ class RelayConfig {
   CachingRegistryAuthenticator registryAuthenticator(
       RegistryClient registry, RelayProperties properties, Clock clock) {
     return new CachingRegistryAuthenticator(registry, properties.registry().authCacheTtl(), clock);
+  }
+
+  /** The registry's revocation feed (contract C4); RevocationFollower starts it when ready. */
+  @Bean(destroyMethod = "close")
+  RevocationFeed revocationFeed(
+      RegistryClient registry, CachingRegistryAuthenticator authenticator) {
+    return new RevocationFeed(registry, authenticator, RevocationFeed.Settings.defaults());
   }
 
   /** The client for frps admin APIs (health, server info, metrics). */

@@ -66,7 +66,7 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
       assignment = assignment == null ? new Assignment(null, null, null) : assignment;
       health = health == null ? new Health(null, null, null, null) : health;
       usage = usage == null ? new Usage(null, null, null, null) : usage;
-      plugin = plugin == null ? new Plugin(null) : plugin;
+      plugin = plugin == null ? new Plugin(null, null) : plugin;
       connect = connect == null ? new Connect(null) : connect;
       scaling = scaling == null ? new Scaling(null) : scaling;
       frpc = frpc == null ? new Frpc(null, null, null, null) : frpc;
@@ -153,11 +153,15 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
   }
 
   /**
-   * @param revocationCacheTtl how long the registry's "Jetson not revoked" answer is trusted
+   * @param revocationCacheTtl how long the registry's "Jetson not revoked" answer is trusted while
+   *     the revocation feed is down
+   * @param revocationCacheTtlPushed the same while the feed pushes revocations
    */
-  public record Plugin(Duration revocationCacheTtl) {
+  public record Plugin(Duration revocationCacheTtl, Duration revocationCacheTtlPushed) {
     public Plugin {
       revocationCacheTtl = revocationCacheTtl == null ? Duration.ofSeconds(10) : revocationCacheTtl;
+      revocationCacheTtlPushed =
+          revocationCacheTtlPushed == null ? Duration.ofMinutes(5) : revocationCacheTtlPushed;
     }
   }
 
