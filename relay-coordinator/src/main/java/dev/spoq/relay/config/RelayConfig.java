@@ -8,17 +8,39 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+/**
+ * Beans of the service. Scheduled jobs (health poll, report check, usage scrape, reaper, event
+ * pruner) run once per period across all replicas: each takes a ShedLock row (table {@code
+ * shedlock}, database time) and keeps it for at least most of its period, so a second replica's
+ * trigger in the same period finds it taken and skips.
+ */
 @Configuration
 @EnableScheduling
+@EnableSchedulerLock(defaultLockAtMostFor = "PT10M")
 @EnableConfigurationProperties(RelayProperties.class)
 class RelayConfig {
+
+  @Bean
+  LockProvider lockProvider(DataSource dataSource) {
+    return new JdbcTemplateLockProvider(
+        JdbcTemplateLockProvider.Configuration.builder()
+            .withJdbcTemplate(new JdbcTemplate(dataSource))
+            .withTableName("shedlock")
+            .usingDbTime()
+            .build());
+  }
 
   @Bean
   Clock clock() {
