@@ -46,6 +46,16 @@ public class AuthFailureLimiter {
     this.clock = clock;
   }
 
+  /** Whether the source used up its failures in the current window. */
+  public boolean blocked(String source) {
+    try {
+      check(source);
+      return false;
+    } catch (ApiProblemException e) {
+      return true;
+    }
+  }
+
   /** Throws 429 when the source used up its failures in the current window. */
   public void check(String source) {
     Window w = bySource.get(key(source));

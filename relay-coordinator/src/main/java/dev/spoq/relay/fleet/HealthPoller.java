@@ -168,6 +168,14 @@ public class HealthPoller {
     try {
       frps.healthz(relay, settings.timeout());
       FrpsAdminClient.ServerInfo info = frps.serverInfo(relay, settings.timeout());
+      if (!FrpsVersions.supported(info.version())) {
+        throw new FrpsAdminClient.FrpsException(
+            "frps version '"
+                + info.version()
+                + "' is not supported: Spoq relays need frp "
+                + FrpsVersions.MINIMUM
+                + " or newer (frps.toml uses parseNumberRange)");
+      }
       if (info.bindPort() != relay.bindPort()) {
         log.warn(
             "relay {}: frps reports bindPort {} but the fleet has {}",

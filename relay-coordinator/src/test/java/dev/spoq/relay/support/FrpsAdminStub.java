@@ -28,6 +28,7 @@ public final class FrpsAdminStub implements AutoCloseable {
   private final AtomicInteger metricsCalls = new AtomicInteger();
   private final AtomicInteger serverInfoCalls = new AtomicInteger();
   private volatile String metrics = "";
+  private volatile String version = "0.61.1";
   private volatile HttpServer server;
 
   public FrpsAdminStub(String user, String password, int bindPort) throws IOException {
@@ -40,6 +41,11 @@ public final class FrpsAdminStub implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The frps version /api/serverinfo reports (default 0.61.1). */
+  public void setVersion(String version) {
+    this.version = version;
   }
 
   public void setMetrics(String prometheusText) {
@@ -79,7 +85,9 @@ public final class FrpsAdminStub implements AutoCloseable {
             respond(
                 ex,
                 200,
-                "{\"version\":\"0.61.1\",\"bindPort\":"
+                "{\"version\":\""
+                    + version
+                    + "\",\"bindPort\":"
                     + bindPort
                     + ",\"vhostHTTPPort\":0,\"vhostHTTPSPort\":0,\"tcpmuxHTTPConnectPort\":0,"
                     + "\"kcpBindPort\":0,\"quicBindPort\":0,\"subdomainHost\":\"\",\"maxPoolCount\":5,"
