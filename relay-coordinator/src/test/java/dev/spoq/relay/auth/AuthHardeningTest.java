@@ -123,7 +123,7 @@ class AuthHardeningTest extends RelayServiceTest {
                 assertThat(
                         auditRows(
                             "SELECT coalesce(sum((details->>'count')::int), 0) FROM"
-                                + " registry.audit_event WHERE action = 'access.denied'"
+                                + " registry.audit_event WHERE action = 'relay.access.denied'"
                                 + " AND outcome = 'DENIED' AND actor IN (?, ?)"
                                 + " AND service = 'relay-coordinator'",
                             "user:" + bob.username(),
