@@ -2,6 +2,8 @@ package dev.spoq.registry.security;
 
 import dev.spoq.common.auth.BearerToken;
 import dev.spoq.common.problem.ProblemTypes;
+import dev.spoq.common.web.RequestPaths;
+import dev.spoq.registry.audit.AggregatedAudit;
 import dev.spoq.registry.audit.AuditLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -46,12 +48,15 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   }
 
   private final Credentials credentials;
-  private final AuditLog auditLog;
+  private final AggregatedAudit audit;
+  private final FailedAuthLimiter limiter;
   private final JsonMapper json;
 
-  public AuthenticationFilter(Credentials credentials, AuditLog auditLog, JsonMapper json) {
+  public AuthenticationFilter(
+      Credentials credentials, AggregatedAudit audit, FailedAuthLimiter limiter, JsonMapper json) {
     this.credentials = credentials;
-    this.auditLog = auditLog;
+    this.audit = audit;
+    this.limiter = limiter;
     this.json = json;
   }
 
@@ -81,13 +86,31 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // The edge (common's AmbiguousPathFilter) refused paths that decode two ways; authorise on the
+    // decoded path that routing uses, so /%61ctuator/... is /actuator/... here too.
+    if (RequestPaths.ambiguity(request).isPresent()) {
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST, "The request path is ambiguous; send it in plain form.");
+      problem.setType(ProblemTypes.MALFORMED_REQUEST);
+      problem.setTitle("Bad Request");
+      response.setStatus(400);
+      response.setContentType("application/problem+json");
+      response.getOutputStream().write(json.writeValueAsBytes(problem));
+      return;
+    }
+    String path = RequestPaths.normalized(request);
     Requirement requirement = requirementFor(request.getMethod(), path);
     if (requirement == Requirement.NONE) {
       chain.doFilter(request, response);
       return;
     }
     String sourceIp = request.getRemoteAddr();
+    long retryAfter = limiter.retryAfterSeconds(sourceIp);
+    if (retryAfter > 0) {
+      rateLimited(request, response, retryAfter);
+      return;
+    }
     Optional<String> token = BearerToken.parse(request.getHeader(BearerToken.HEADER));
     if (token.isEmpty()) {
       refuse(request, response, HttpStatus.UNAUTHORIZED, "missing-credential", requirement);
@@ -136,7 +159,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       Requirement requirement)
       throws IOException {
     String target = request.getMethod() + " " + truncate(request.getRequestURI(), 200);
-    auditLog.recordAlone(
+    if (status == HttpStatus.UNAUTHORIZED) {
+      limiter.recordFailure(request.getRemoteAddr());
+    }
+    audit.record(
         new AuditLog.Event(
             "anonymous",
             "auth.failed",
@@ -164,6 +190,32 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     response
         .getOutputStream()
         .write(json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void rateLimited(HttpServletRequest request, HttpServletResponse response, long seconds)
+      throws IOException {
+    audit.record(
+        new AuditLog.Event(
+            "anonymous",
+            "auth.rate-limited",
+            request.getMethod() + " " + truncate(request.getRequestURI(), 200),
+            request.getRemoteAddr(),
+            AuditLog.Outcome.DENIED,
+            null,
+            null,
+            Map.of()));
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "Too many failed authentications from this address; retry after "
+                + seconds
+                + " seconds.");
+    problem.setType(ProblemTypes.RATE_LIMITED);
+    problem.setTitle("Too many requests");
+    response.setStatus(429);
+    response.setHeader("Retry-After", Long.toString(seconds));
+    response.setContentType("application/problem+json");
+    response.getOutputStream().write(json.writeValueAsBytes(problem));
   }
 
   private static String describe(Requirement requirement) {
