@@ -21,6 +21,7 @@ public record AgentConfig(
     String wireguardGoBinary,
     String wgNetns,
     Duration peerPollInterval,
+    Duration peerWait,
     int statusPort,
     boolean statusBindWireguard,
     Duration reportInterval,
@@ -29,10 +30,13 @@ public record AgentConfig(
     Duration upnpLease,
     Duration upnpRefresh,
     Duration upnpDiscoveryTimeout,
+    Duration upnpCheckInterval,
+    Duration upnpRepairBackoffMax,
     int upnpExternalPort,
     List<Integer> upnpAlternativePorts,
     String upnpDescription,
     Duration publicIpInterval,
+    Duration publicIpEchoInterval,
     List<String> stunServers,
     List<String> echoUrls,
     Duration publicIpTimeout,
@@ -65,6 +69,10 @@ public record AgentConfig(
     if (!iface.matches("[A-Za-z0-9_=+.-]{1,15}")) {
       throw new ConfigException("wireguard.interface is not a valid interface name: " + iface);
     }
+    Duration repairBackoffMax = s.duration("upnp.repair-backoff-max");
+    if (repairBackoffMax.compareTo(s.duration("upnp.refresh")) > 0) {
+      repairBackoffMax = s.duration("upnp.refresh");
+    }
     return new AgentConfig(
         stateDir,
         uri(s, "registry.url"),
@@ -80,6 +88,7 @@ public record AgentConfig(
         s.string("wireguard.go-binary"),
         s.string("wireguard.netns"),
         s.duration("peers.poll-interval"),
+        peerWait(s),
         s.integer("status.port"),
         s.bool("status.bind-wireguard"),
         s.duration("report.interval"),
@@ -88,10 +97,13 @@ public record AgentConfig(
         s.duration("upnp.lease"),
         s.duration("upnp.refresh"),
         s.duration("upnp.discovery-timeout"),
+        s.duration("upnp.check-interval"),
+        repairBackoffMax,
         s.integer("upnp.external-port"),
         s.list("upnp.alternative-ports").stream().map(Integer::parseInt).toList(),
         s.string("upnp.description"),
         s.duration("publicip.interval"),
+        s.duration("publicip.echo-interval"),
         s.list("publicip.stun-servers"),
         s.list("publicip.echo-urls"),
         s.duration("publicip.timeout"),
@@ -111,6 +123,14 @@ public record AgentConfig(
         s.duration("health.failback-after"),
         s.bool("health.require-dns-match"),
         s.bool("systemd.watchdog"));
+  }
+
+  private static Duration peerWait(Settings s) {
+    Duration wait = s.duration("peers.wait");
+    if (!wait.isZero() && (wait.toSeconds() < 1 || wait.toSeconds() > 55)) {
+      throw new ConfigException("peers.wait must be 0 (no long-poll) or 1s..55s; got " + wait);
+    }
+    return wait;
   }
 
   private static URI uri(Settings s, String key) {
@@ -152,6 +172,11 @@ public record AgentConfig(
 
   public Path frpcConfigFile() {
     return stateDir.resolve("frpc/frpc.toml");
+  }
+
+  /** The last spoq relay assignment (it holds the relay credential: 0600). */
+  public Path spoqRelayStateFile() {
+    return stateDir.resolve("relay/spoq.json");
   }
 
   public Path wgConfigFile() {
