@@ -64,8 +64,8 @@ class RouterWithoutRegistryTest {
             dir.resolve("state"),
             Map.of(
                 "spoq.jump.timeouts.login-grace", "5s",
-                "spoq.jump.limits.connections-per-minute-per-ip", "1000",
-                "spoq.jump.limits.connection-burst-per-ip", "1000"));
+                "spoq.jump.limits.unauthenticated-per-minute-per-ip", "1000",
+                "spoq.jump.limits.unauthenticated-burst-per-ip", "1000"));
   }
 
   @AfterAll
