@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
@@ -28,6 +31,15 @@ import org.slf4j.LoggerFactory;
 public class SessionTracker implements SessionListener {
 
   private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
+
+  private static final long REFUSAL_LINGER_MILLIS = 1000;
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "jump-refusal-closer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final AuditTrail audit;
   private final RouterMetrics metrics;
@@ -61,8 +73,11 @@ public class SessionTracker implements SessionListener {
     if (refusal != null) {
       refusals.refused(refusal.reason(), ip);
       sendRefusal(session, refusal);
-      // Thrown out of the listener, MINA closes the connection before starting the protocol.
-      throw new IllegalStateException("connection refused: " + refusal.reason());
+      // Closing at once would reset the connection while the client's first bytes are unread,
+      // and a reset can discard the reason before OpenSSH reads it: close a moment later.
+      // Without router state the connection can never authenticate in the meantime.
+      CLOSER.schedule(() -> session.close(true), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      return;
     }
     session.setAttribute(RouterSession.KEY, new RouterSession(ip, metrics));
     metrics.unauthenticatedConnections().incrementAndGet();
@@ -89,7 +104,7 @@ public class SessionTracker implements SessionListener {
     out.putString("");
     out.putRawBytes(new byte[padding]);
     try {
-      session.getIoSession().writeBuffer(out).verify(Duration.ofSeconds(1));
+      session.getIoSession().writeBuffer(out);
     } catch (IOException | RuntimeException e) {
       log.debug("refusal to {} not delivered: {}", session.getRemoteAddress(), e.getMessage());
     }
