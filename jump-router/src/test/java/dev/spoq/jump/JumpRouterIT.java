@@ -771,9 +771,22 @@ class JumpRouterIT {
     ssh(aliceCfg, "-J", "alice@127.0.0.1:" + rp, OS_USER + "@container-alice", "echo m");
     ssh(malloryCfg, "-p", rp, "alice@127.0.0.1", "true");
     HttpClient http = HttpClient.newHttpClient();
+    URI prometheus = URI.create(router.httpBaseUrl() + "/actuator/prometheus");
+    // without credentials, or with a user's (non-admin) API key: refused as problem details
+    HttpResponse<String> anonymous =
+        http.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).contains("\"status\":401").doesNotContain("spoq_jump");
+    String userKey = registry.createAccount("erin", "erin", RunningRegistry.Product.CLOUD).apiKey();
+    HttpResponse<String> user =
+        http.send(
+            HttpRequest.newBuilder(prometheus).header("Authorization", "Bearer " + userKey).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(user.statusCode()).isEqualTo(403);
     String metrics =
         http.send(
-                HttpRequest.newBuilder(URI.create(router.httpBaseUrl() + "/actuator/prometheus"))
+                HttpRequest.newBuilder(prometheus)
+                    .header("Authorization", "Bearer " + registry.adminKey())
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
