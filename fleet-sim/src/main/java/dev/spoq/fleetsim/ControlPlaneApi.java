@@ -119,7 +119,17 @@ final class ControlPlaneApi {
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest request = b.build();
+    // An operator's script retries a 503 (a service still warming up, an upstream timeout);
+    // bounded: 5 attempts, 2 s apart.
+    HttpResponse<String> r = null;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 503) {
+        break;
+      }
+      Thread.sleep(2_000);
+    }
     if (r.statusCode() != expected) {
       throw new IOException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
     }

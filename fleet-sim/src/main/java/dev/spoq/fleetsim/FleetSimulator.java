@@ -88,6 +88,8 @@ public final class FleetSimulator {
       Map<String, Object> registryConfig = datasource(jdbc);
       registryConfig.put("spoq.security.bootstrap-admin-key", adminKey);
       serviceTokens.forEach((s, t) -> registryConfig.put("spoq.security.service-tokens." + s, t));
+      // As docker-compose.yml deploys it: every agent holds a peer long-poll connection.
+      registryConfig.put("server.tomcat.max-connections", 100_000);
       nodes.add(start("device-registry", registryPort, registryConfig, options));
 
       Map<String, Object> dnsConfig = datasource(jdbc);

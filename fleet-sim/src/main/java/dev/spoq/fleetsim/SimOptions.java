@@ -53,6 +53,8 @@ record SimOptions(
     for (String s : prop("sim.steps", "1000,2000,5000,10000,20000,50000,100000").split(",")) {
       steps.add(Integer.parseInt(s.trim()));
     }
+    Path root = findRepoRoot();
+    String out = prop("sim.out", "");
     SimOptions o =
         new SimOptions(
             List.copyOf(steps),
@@ -70,8 +72,10 @@ record SimOptions(
             Integer.parseInt(prop("sim.maxInFlight", "4096")),
             Integer.parseInt(prop("sim.provisionThreads", "8")),
             Boolean.parseBoolean(prop("sim.jfr", "false")),
-            Path.of(prop("sim.out", "target/fleet-sim")).toAbsolutePath(),
-            findRepoRoot(),
+            out.isEmpty()
+                ? root.resolve("fleet-sim/target/fleet-sim")
+                : Path.of(out).toAbsolutePath(),
+            root,
             Integer.parseInt(prop("sim.basePort", "18081")));
     o.validate();
     return o;
