@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,6 +74,7 @@ public final class FleetSimulator {
     List<StepResult> steps = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<ServiceNode> nodes = new ArrayList<>();
+    Instant measuredFrom = null;
     Path pgData = Files.createTempDirectory(options.outDir(), "pg-");
     try (EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
@@ -141,6 +143,9 @@ public final class FleetSimulator {
             driver.fleet(new ArrayList<>(fleet));
             sleep(options.warmup());
             driver.nextWindow();
+            if (measuredFrom == null) {
+              measuredFrom = Instant.now();
+            }
             StepResult step = hold(options, target, driver, nodes, pgStats);
             steps.add(step);
             log.info(
@@ -163,7 +168,9 @@ public final class FleetSimulator {
     if (options.jfr()) {
       for (ServiceNode n : nodes) {
         if (n.jfrFile() != null && Files.exists(n.jfrFile())) {
-          notes.add(JfrTopFrames.summary(n.name(), n.jfrFile(), 15));
+          notes.add(
+              JfrTopFrames.summary(
+                  n.name(), n.jfrFile(), 15, measuredFrom == null ? Instant.MIN : measuredFrom));
         }
       }
     }
