@@ -72,7 +72,10 @@ public final class TlsProxy implements AutoCloseable {
     // In compose the upstreams are service names; here the services share the proxy's namespace.
     hosts =
         new EtcOverlay(ns.name())
-            .extend("hosts", "127.0.0.1 device-registry dns-api relay-coordinator\n");
+            .extend(
+                "hosts",
+                "127.0.0.1 device-registry dns-api relay-coordinator device-registry-a"
+                    + " device-registry-b dns-api-a dns-api-b relay-coordinator-a relay-coordinator-b\n");
     List<String> base =
         List.of(
             nginxBin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString());
