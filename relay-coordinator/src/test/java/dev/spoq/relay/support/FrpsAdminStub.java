@@ -26,6 +26,7 @@ public final class FrpsAdminStub implements AutoCloseable {
   private final int bindPort;
   private final int port;
   private final AtomicInteger metricsCalls = new AtomicInteger();
+  private final AtomicInteger serverInfoCalls = new AtomicInteger();
   private volatile String metrics = "";
   private volatile HttpServer server;
 
@@ -49,6 +50,10 @@ public final class FrpsAdminStub implements AutoCloseable {
     return metricsCalls.get();
   }
 
+  public int serverInfoCalls() {
+    return serverInfoCalls.get();
+  }
+
   public synchronized void switchOff() {
     if (server != null) {
       server.stop(0);
@@ -70,6 +75,7 @@ public final class FrpsAdminStub implements AutoCloseable {
         "/api/serverinfo",
         ex -> {
           if (authorised(ex)) {
+            serverInfoCalls.incrementAndGet();
             respond(
                 ex,
                 200,
