@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.config;
+package dev.spoq.relayserver.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

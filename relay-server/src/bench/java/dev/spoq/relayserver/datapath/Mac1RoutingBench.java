@@ -1,9 +1,9 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import dev.spoq.relay.protocol.Mac1;
 import dev.spoq.relay.protocol.WireGuardMessages;
-import dev.spoq.relay.server.config.RelayProperties;
-import dev.spoq.relay.server.jetsons.JetsonSet;
+import dev.spoq.relayserver.config.RelayProperties;
+import dev.spoq.relayserver.jetsons.JetsonSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

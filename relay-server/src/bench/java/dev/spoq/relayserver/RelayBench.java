@@ -1,9 +1,9 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import dev.spoq.relay.protocol.RelayFrames;
 import dev.spoq.relay.protocol.RelayTunnel;
 import dev.spoq.relay.protocol.SessionCrypto;
-import dev.spoq.relay.server.datapath.Mac1RoutingBench;
+import dev.spoq.relayserver.datapath.Mac1RoutingBench;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;

@@ -1,10 +1,10 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import dev.spoq.relay.protocol.RelayFrames;
 import dev.spoq.relay.protocol.SessionCrypto;
 import dev.spoq.relay.protocol.WireGuardMessages;
-import dev.spoq.relay.server.config.RelayProperties;
-import dev.spoq.relay.server.jetsons.JetsonSet;
+import dev.spoq.relayserver.config.RelayProperties;
+import dev.spoq.relayserver.jetsons.JetsonSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
