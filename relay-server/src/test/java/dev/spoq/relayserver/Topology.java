@@ -1,4 +1,4 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import dev.spoq.relay.protocol.RelayTunnel;
 import dev.spoq.relay.protocol.SessionKeys;
@@ -54,9 +54,8 @@ final class Topology implements AutoCloseable {
 
   /** One Jetson: its WireGuard, its relay identity and its tunnel. */
   final class Jetson {
-    final UUID id = UUID.randomUUID();
-    final String credential = "spoq_rly_" + NetworkNamespace.randomSuffix(16);
-    final byte[] sessionKey = SessionKeys.derive(credential);
+    UUID id = UUID.randomUUID();
+    byte[] sessionKey = SessionKeys.derive("spoq_rly_" + NetworkNamespace.randomSuffix(16));
     final WgDevice wg;
     final int port;
     RelayTunnel tunnel;
@@ -158,6 +157,30 @@ final class Topology implements AutoCloseable {
     String out =
         clientNs
             .tryExec("ping", "-n", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", target)
+            .output();
+    Matcher m = Pattern.compile("(\\d+) received").matcher(out);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * How many of {@code count} pings of {@code size} data bytes came back; 1392 fills the tunnel MTU
+   * (1420), so WireGuard sends transport messages that are not 16-byte aligned.
+   */
+  int pingsOfSize(String target, int count, int size) {
+    String out =
+        clientNs
+            .tryExec(
+                "ping",
+                "-n",
+                "-c",
+                String.valueOf(count),
+                "-i",
+                "0.2",
+                "-W",
+                "2",
+                "-s",
+                String.valueOf(size),
+                target)
             .output();
     Matcher m = Pattern.compile("(\\d+) received").matcher(out);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;

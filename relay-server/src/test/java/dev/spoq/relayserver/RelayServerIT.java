@@ -1,9 +1,9 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
-import static dev.spoq.relay.server.Topology.JETSON_A_TUNNEL_IP;
-import static dev.spoq.relay.server.Topology.JETSON_B_TUNNEL_IP;
-import static dev.spoq.relay.server.Topology.RELAY_FOR_AGENTS;
-import static dev.spoq.relay.server.Topology.RELAY_FOR_ATTACKERS;
+import static dev.spoq.relayserver.Topology.JETSON_A_TUNNEL_IP;
+import static dev.spoq.relayserver.Topology.JETSON_B_TUNNEL_IP;
+import static dev.spoq.relayserver.Topology.RELAY_FOR_AGENTS;
+import static dev.spoq.relayserver.Topology.RELAY_FOR_ATTACKERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.relay.protocol.RelayFrames;
@@ -70,6 +70,8 @@ class RelayServerIT {
     Duration first = net.awaitPing(JETSON_A_TUNNEL_IP, Duration.ofSeconds(30));
     assertThat(net.phoneA.latestHandshake(net.a.wg.publicKey())).isPositive();
     assertThat(net.pings(JETSON_A_TUNNEL_IP, 5)).isEqualTo(5);
+    // Full-MTU packets both ways (their transport messages are not 16-byte aligned).
+    assertThat(net.pingsOfSize(JETSON_A_TUNNEL_IP, 5, 1392)).isEqualTo(5);
     System.out.printf(
         "relay IT: first ping through relay-server after %d ms (handshake included), RTT %.3f ms%n",
         first.toMillis(), net.rttMillis(JETSON_A_TUNNEL_IP, 10));
