@@ -2,6 +2,7 @@ package dev.spoq.dns.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,20 +14,39 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     none} (records are stored and stay pending)
  * @param allowedExtraRanges CIDR ranges accepted although not public unicast (test environments)
  * @param trustedProxies CIDR ranges whose {@code X-Forwarded-For} is believed
- * @param authCacheTtl how long an introspection answer is reused; a revoked token works at most
- *     this long
+ * @param revocation how revocations reach this service (the registry's feed, contract C4)
+ * @param serviceTokens calling service name -> its bearer token for {@code /internal/**} (only
+ *     {@code relay-coordinator} may read published records)
+ * @param denialAuditWindow failed authentications and denials are audited once per action, source
+ *     address and window, with a count
  */
 @ConfigurationProperties("spoq.dns")
 public record DnsProperties(
     @DefaultValue("none") ProviderKind provider,
     @DefaultValue List<String> allowedExtraRanges,
     @DefaultValue List<String> trustedProxies,
-    @DefaultValue("20s") Duration authCacheTtl,
+    @DefaultValue Revocation revocation,
+    @DefaultValue Map<String, String> serviceTokens,
+    @DefaultValue("60s") Duration denialAuditWindow,
     @DefaultValue Cloudflare cloudflare,
     @DefaultValue Rfc2136 rfc2136,
     @DefaultValue RateLimit rateLimit,
     @DefaultValue Reconcile reconcile,
     @DefaultValue Bootstrap bootstrap) {
+
+  /** Service tokens are secrets: only their names are shown. */
+  @Override
+  public String toString() {
+    return "DnsProperties[provider="
+        + provider
+        + ", serviceTokens="
+        + serviceTokens.keySet()
+        + ", cloudflare="
+        + cloudflare
+        + ", rfc2136="
+        + rfc2136
+        + "]";
+  }
 
   public enum ProviderKind {
     CLOUDFLARE,
@@ -84,6 +104,17 @@ public record DnsProperties(
           + ", keySecret=***]";
     }
   }
+
+  /**
+   * The registry's revocation feed, long-polled by one thread per instance. While it answers,
+   * introspection answers are cached for {@code healthyCacheTtl} and a revocation evicts them at
+   * once; while it fails, for {@code fallbackCacheTtl} only (the revocation latency then).
+   */
+  public record Revocation(
+      @DefaultValue("25s") Duration pollWait,
+      @DefaultValue("5m") Duration healthyCacheTtl,
+      @DefaultValue("2s") Duration fallbackCacheTtl,
+      @DefaultValue("1s") Duration retry) {}
 
   /** Token buckets: {@code requests} per {@code window}, per device and per source address. */
   public record RateLimit(

@@ -20,10 +20,14 @@ public record DnsRecord(
     Instant lastVerifiedAt,
     int attempts,
     Instant nextAttemptAt,
-    String lastError) {
+    String lastError,
+    PublishPath path,
+    PublishPath appliedPath) {
 
   public enum State {
     PENDING,
-    APPLIED
+    APPLIED,
+    /** The Jetson was revoked: the record is being removed from the provider. */
+    REMOVING
   }
 }

@@ -9,8 +9,6 @@ import dev.spoq.registry.testing.RunningRegistry.Account;
 import dev.spoq.registry.testing.RunningRegistry.EnrolledJetson;
 import dev.spoq.registry.testing.RunningRegistry.Product;
 import dev.spoq.testsupport.postgres.TestPostgres;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +30,9 @@ abstract class CloudflareBackedTest {
   static final int DEVICE_LIMIT = 5;
   static final int SOURCE_IP_LIMIT = 30;
 
+  static final String COORDINATOR_TOKEN = "svc-coordinator-" + System.nanoTime();
+  static final String JUMP_ROUTER_TOKEN = "svc-jump-" + System.nanoTime();
+
   static final RunningRegistry REGISTRY = SharedFixtures.registry();
   static final CloudflareStub CLOUDFLARE = SharedFixtures.cloudflare();
 
@@ -50,6 +51,9 @@ abstract class CloudflareBackedTest {
     registry.add("spoq.dns.reconcile.initial-backoff", () -> "300ms");
     registry.add("spoq.dns.reconcile.max-backoff", () -> "2s");
     registry.add("spoq.dns.reconcile.drift-interval", () -> "1h");
+    registry.add("spoq.dns.service-tokens.relay-coordinator", () -> COORDINATOR_TOKEN);
+    registry.add("spoq.dns.service-tokens.jump-router", () -> JUMP_ROUTER_TOKEN);
+    registry.add("spoq.dns.denial-audit-window", () -> "3s");
   }
 
   @LocalServerPort int port;
@@ -85,11 +89,11 @@ abstract class CloudflareBackedTest {
   static Home newHome(String prefix) {
     String name = SharedFixtures.uniqueName(prefix);
     Account account = REGISTRY.createAccount(name, name, Product.JETSON);
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    key[0] |= 1;
     EnrolledJetson jetson =
-        REGISTRY.enrollJetson(account, Base64.getEncoder().encodeToString(key), name + "-jetson");
+        REGISTRY.enrollJetson(
+            account,
+            dev.spoq.common.wireguard.X25519.generate().publicKey().base64(),
+            name + "-jetson");
     return new Home(account, jetson);
   }
 
