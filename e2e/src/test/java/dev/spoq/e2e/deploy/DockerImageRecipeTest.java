@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.spoq.e2e.RepoPaths;
+import dev.spoq.testsupport.postgres.TestPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,8 +84,8 @@ class DockerImageRecipeTest {
   @Test
   void aServiceStartsFromTheLayersLikeTheImageAndPassesItsHealthCheck(@TempDir Path tmp)
       throws Exception {
-    // The image copies the four layers into /app and runs the launcher there (jump-router needs
-    // no database, so it can start here for real).
+    // The image copies the four layers into /app and runs the launcher there; jump-router starts
+    // here for real on a test database (it keeps its shared bans in PostgreSQL).
     Path jar = RepoPaths.execJar("jump-router");
     Path extracted = tmp.resolve("extracted");
     Process extract =
@@ -128,6 +129,10 @@ class DockerImageRecipeTest {
     env.put("SPOQ_JUMP_SSH_HOSTKEYPATH", tmp.resolve("keys/host").toString());
     env.put("SPOQ_JUMP_UPSTREAM_CLIENTKEYPATH", tmp.resolve("keys/upstream").toString());
     env.put("SPOQ_REGISTRY_BASEURL", "http://127.0.0.1:9");
+    TestPostgres.Database database = TestPostgres.newDatabase("image-recipe");
+    env.put("SPRING_DATASOURCE_URL", database.jdbcUrl());
+    env.put("SPRING_DATASOURCE_USERNAME", database.username());
+    env.put("SPRING_DATASOURCE_PASSWORD", database.password());
     Process service = pb.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
