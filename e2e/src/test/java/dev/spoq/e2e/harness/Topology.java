@@ -152,16 +152,18 @@ public final class Topology implements AutoCloseable {
   }
 
   /**
-   * The ISP gives the home router a new WAN address (another subnet): the old address disappears,
-   * so anything still pointing at it stops working.
+   * The ISP gives the home router a new WAN address (another subnet; the two addresses alternate):
+   * the old address disappears, so anything still pointing at it stops working.
    */
   public void changeHomeWanAddress() {
     String old = homeWanIp;
-    home.exec("ip", "addr", "add", HOME_WAN_IP_2 + "/24", "dev", homeWanIf);
+    boolean first = old.equals(HOME_WAN_IP);
+    String next = first ? HOME_WAN_IP_2 : HOME_WAN_IP;
+    home.exec("ip", "addr", "add", next + "/24", "dev", homeWanIf);
     home.exec("ip", "addr", "del", old + "/24", "dev", homeWanIf);
-    home.exec("ip", "route", "replace", "default", "via", HOME_WAN_GW_2);
+    home.exec("ip", "route", "replace", "default", "via", first ? HOME_WAN_GW_2 : HOME_WAN_GW);
     // MASQUERADE forgets the connections of the removed address by itself.
-    homeWanIp = HOME_WAN_IP_2;
+    homeWanIp = next;
     log.info("home WAN address changed {} -> {}", old, homeWanIp);
   }
 
