@@ -82,26 +82,18 @@ final class Home {
             .get("code")
             .asString();
 
-    Map<String, String> settings = new LinkedHashMap<>();
     // Like in production, the agent reaches the control plane through the TLS proxy.
     TlsProxy proxy = world.tlsProxy();
-    String api = "https://api." + World.DOMAIN;
-    settings.put("registry.url", api);
-    settings.put("dns.url", api);
-    settings.put("relay.url", api);
+    Map<String, String> settings = new LinkedHashMap<>(placeSettings());
+    // Short intervals, so the scenarios see changes within seconds.
     settings.put("peers.poll-interval", "2s");
     settings.put("publicip.interval", "2s");
-    settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
-    settings.put("publicip.echo-urls", "");
-    settings.put("dns.resolver", Topology.DNS_IP);
     settings.put("dns.retry-initial", "1s");
     settings.put("dns.retry-max", "5s");
     settings.put("report.interval", "3s");
     settings.put("health.interval", "2s");
-    settings.put("relay.enabled", "true");
     settings.put("relay.assignment-interval", "3s");
     settings.put("upnp.refresh", "5s");
-    settings.put("systemd.watchdog", "false");
     Jetson jetson =
         net.own(
             new Jetson(
@@ -162,6 +154,25 @@ final class Home {
                 .output()
                 .contains(phoneWg.publicKey()));
     return home;
+  }
+
+  /**
+   * The agent settings that only say where things are in this simulated internet (the API host, the
+   * STUN server on the relay host, BIND as the resolver, no public echo services, no systemd);
+   * every interval not given here is the shipped default of deploy/agent/agent.toml.
+   */
+  static Map<String, String> placeSettings() {
+    String api = "https://api." + World.DOMAIN;
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("registry.url", api);
+    settings.put("dns.url", api);
+    settings.put("relay.url", api);
+    settings.put("relay.enabled", "true");
+    settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
+    settings.put("publicip.echo-urls", "");
+    settings.put("dns.resolver", Topology.DNS_IP);
+    settings.put("systemd.watchdog", "false");
+    return settings;
   }
 
   String fqdn() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spoq.e2e.harness.ControlPlane;
 import dev.spoq.e2e.harness.Frps;
 import dev.spoq.e2e.harness.Http;
+import dev.spoq.e2e.harness.RelayServer;
 import dev.spoq.e2e.harness.Report;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
@@ -609,6 +610,184 @@ class InternetInABoxIT {
                   + " (the spoofed X-Forwarded-For 8.8.8.8 was replaced by the proxy)");
           r.path("https://" + host + " (nginx) -> services");
         });
+  }
+
+  @Test
+  @Order(8)
+  @Tag("stock-client")
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
+  void aStockClientConfiguredOnceFollowsTheJetsonOverTheRelayAndBack() throws Exception {
+    Scenarios.run("8", "Stock client (relay-server)", this::stockClientScenario);
+  }
+
+  /**
+   * Issue 10's "stock client": the phone keeps the config it installed at setup and is only ever
+   * switched on again. The agent runs with the shipped intervals of deploy/agent/agent.toml (only
+   * the places of this simulated internet are set), so the times below are what a user gets.
+   */
+  private void stockClientScenario(Report.Entry r) {
+    Home h = home();
+    Topology net = world.net;
+    RelayServer relay = world.relayServer();
+    r.proved(
+        "relay-server runs on the relay host ("
+            + Topology.RELAY_IP
+            + ":"
+            + RelayServer.WG_PORT
+            + " for WireGuard clients, :"
+            + RelayServer.AGENT_PORT
+            + " for agent sessions), registered with the coordinator as spoq relay "
+            + World.SPOQ_RELAY_ID
+            + " and serving its Jetson set with its own relay token");
+    h.jetson.stop();
+    h.jetson.useSettings(Home.placeSettings()).start();
+    String shipped = ShippedIntervals.describe();
+    r.proved("the agent restarted with the shipped intervals (" + shipped + ")");
+    String homeAddress = net.homeWanIp();
+    try {
+      Wait.until(
+          "the agent on the direct path with its UPnP mapping and "
+              + h.fqdn()
+              + " -> "
+              + homeAddress,
+          Duration.ofSeconds(90),
+          () ->
+              h.upnp.mappings().contains("51820")
+                  && "direct".equals(h.jetson.status().path("path").asString())
+                  && h.dnsAnswer().equals(List.of(homeAddress)));
+
+      // 1. Direct through UPnP.
+      Duration handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(homeAddress + ":51820");
+      SshClient.Run ssh = h.sshToJetson("echo step-1-direct");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      r.step("1 phone activated, handshake direct", "direct " + h.phoneEndpoint(), handshake);
+      r.step("1 ssh alice@10.100.0.1", "direct " + h.phoneEndpoint(), ssh.elapsed());
+
+      // 2. UPnP goes away: the agent moves to the relay and DNS follows it.
+      long t0 = System.nanoTime();
+      h.upnp.stop();
+      Duration toRelay =
+          Wait.until(
+              h.fqdn() + " -> the relay " + Topology.RELAY_IP,
+              Duration.ofSeconds(150),
+              () -> h.dnsAnswer().equals(List.of(Topology.RELAY_IP)));
+      assertThat(h.jetson.status().path("path").asString()).isEqualTo("relay");
+      r.step("2 UPnP gone -> DNS names the relay (shipped intervals)", "-", toRelay);
+      r.proved(
+          "UPnP went away; with the shipped intervals ("
+              + shipped
+              + ") the agent moved to its relay-server session and "
+              + h.fqdn()
+              + " A "
+              + Topology.RELAY_IP
+              + " was in BIND "
+              + Report.ms(toRelay)
+              + " later");
+      Report.note(
+          "stock client: DNS named the relay " + Report.ms(toRelay) + " after UPnP went away");
+      handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(Topology.RELAY_IP + ":" + RelayServer.WG_PORT);
+      ssh = h.sshToJetson("echo step-2-relay");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      String relayPath = "relay-server " + h.phoneEndpoint();
+      r.step("2 phone re-activated, handshake through the relay", relayPath, handshake);
+      r.step("2 ssh alice@10.100.0.1", relayPath, ssh.elapsed());
+      r.proved(
+          "the phone, re-activated with its unchanged config, resolved "
+              + h.fqdn()
+              + " to the relay and handshook through relay-server in "
+              + Report.ms(handshake)
+              + "; SSH works ("
+              + Report.ms(ssh.elapsed())
+              + ")");
+      Duration sinceLoss = Duration.ofNanos(System.nanoTime() - t0);
+      r.step("2 total: UPnP gone -> SSH through the relay", relayPath, sinceLoss);
+
+      // 3. The home address changes while on the relay: no re-activation, the relay follows.
+      String oldHome = net.homeWanIp();
+      long t1 = System.nanoTime();
+      net.changeHomeWanAddress();
+      String newHome = net.homeWanIp();
+      Duration gap =
+          Wait.until(
+              "traffic through the tunnel again without re-activation",
+              Duration.ofSeconds(90),
+              () -> net.phone.tryExec("ping", "-c", "1", "-W", "1", Home.JETSON_WG_IP).ok());
+      ssh = h.sshToJetson("echo step-3-relay-followed");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      assertThat(h.phoneEndpoint()).isEqualTo(Topology.RELAY_IP + ":" + RelayServer.WG_PORT);
+      assertThat(h.dnsAnswer()).isEqualTo(List.of(Topology.RELAY_IP));
+      r.step("3 home WAN " + oldHome + " -> " + newHome + ", no re-activation", relayPath, gap);
+      r.step("3 ssh alice@10.100.0.1", relayPath, ssh.elapsed());
+      r.proved(
+          "the ISP moved the home router from "
+              + oldHome
+              + " to "
+              + newHome
+              + " while the Jetson was on the relay; the phone was NOT re-activated, and traffic"
+              + " flowed again "
+              + Report.ms(gap)
+              + " later, because the relay session followed the agent's new address; "
+              + h.fqdn()
+              + " still names the relay");
+
+      // 4. UPnP comes back: failback with hysteresis, DNS names the home address again.
+      long t2 = System.nanoTime();
+      h.upnp.start();
+      Duration back =
+          Wait.until(
+              h.fqdn() + " -> the home address " + newHome,
+              Duration.ofSeconds(180),
+              () -> h.dnsAnswer().equals(List.of(newHome)));
+      assertThat(h.jetson.status().path("path").asString()).isEqualTo("direct");
+      r.step("4 UPnP back -> failback, DNS names the home address", "-", back);
+      handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(newHome + ":51820");
+      ssh = h.sshToJetson("echo step-4-direct-again");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      r.step("4 phone re-activated, handshake direct", "direct " + h.phoneEndpoint(), handshake);
+      r.step("4 ssh alice@10.100.0.1", "direct " + h.phoneEndpoint(), ssh.elapsed());
+      r.proved(
+          "UPnP came back; the agent failed back after its hysteresis and "
+              + h.fqdn()
+              + " A "
+              + newHome
+              + " was in BIND "
+              + Report.ms(back)
+              + " later; after re-activation the phone is direct again at "
+              + h.phoneEndpoint()
+              + " (handshake "
+              + Report.ms(handshake)
+              + ")");
+      Duration failbackTotal = Duration.ofNanos(System.nanoTime() - t2);
+      r.step("4 total: UPnP back -> SSH direct", "direct " + h.phoneEndpoint(), failbackTotal);
+      r.path("direct -> relay-server -> direct").handshake(handshake).sshRoundTrip(ssh.elapsed());
+      Duration t1Total = Duration.ofNanos(t2 - t1);
+      Report.note("stock client: on the relay across a WAN change for " + Report.ms(t1Total));
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "\nagent status: "
+              + safeStatus(h)
+              + "\nrelay-server alive: "
+              + relay.isAlive()
+              + "\nrelay-server log tail:\n"
+              + relay.log(),
+          e);
+    } finally {
+      if (!h.upnp.running()) {
+        h.upnp.start();
+      }
+    }
+  }
+
+  private static String safeStatus(Home h) {
+    try {
+      return h.jetson.status().toString();
+    } catch (RuntimeException e) {
+      return "(unavailable: " + e.getMessage() + ")";
+    }
   }
 
   private void relayScenario(Report.Entry r) {

@@ -5,6 +5,7 @@ import dev.spoq.e2e.harness.ControlPlane;
 import dev.spoq.e2e.harness.EtcFiles;
 import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.PostgresBridge;
+import dev.spoq.e2e.harness.RelayServer;
 import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.WorkDir;
@@ -27,6 +28,7 @@ final class World implements AutoCloseable {
   final PostgresBridge postgres;
   final ControlPlane controlPlane;
   private TlsProxy tlsProxy;
+  private RelayServer relayServer;
 
   private World(Path work, Topology net, Bind bind, PostgresBridge postgres, ControlPlane cp) {
     this.work = work;
@@ -76,6 +78,45 @@ final class World implements AutoCloseable {
       tlsProxy = net.own(new TlsProxy(net.cloud, work, "api." + DOMAIN));
     }
     return tlsProxy;
+  }
+
+  static final String SPOQ_RELAY_ID = "relay-spoq-1";
+
+  /**
+   * The WireGuard-aware relay on the relay host, started on first use: registered with the relay
+   * coordinator as a {@code spoq} relay (the answer carries its relay token once), then {@code
+   * relay-server} runs with that token and fetches its Jetson set from the coordinator.
+   */
+  RelayServer relayServer() {
+    if (relayServer == null) {
+      Map<String, Object> relay = new java.util.LinkedHashMap<>();
+      relay.put("id", SPOQ_RELAY_ID);
+      relay.put("kind", "spoq");
+      relay.put("region", "us");
+      relay.put("publicHost", Topology.RELAY_IP);
+      relay.put("wgPort", RelayServer.WG_PORT);
+      relay.put("agentPort", RelayServer.AGENT_PORT);
+      relay.put("capacity", 100);
+      JsonNode created =
+          Http.post(
+                  net.cloud,
+                  controlPlane.relayUrl() + "/api/relays",
+                  controlPlane.adminKey(),
+                  relay)
+              .expect(201)
+              .json();
+      String token = created.get("relayToken").asString();
+      relayServer =
+          net.own(
+              new RelayServer(
+                  net.relay,
+                  work,
+                  controlPlane.relayUrl(),
+                  SPOQ_RELAY_ID,
+                  token,
+                  Topology.RELAY_IP));
+    }
+    return relayServer;
   }
 
   /** A new API key scoped to one account (what the web app holds for that person). */
