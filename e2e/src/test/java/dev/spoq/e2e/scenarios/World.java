@@ -9,6 +9,7 @@ import dev.spoq.e2e.harness.RelayServer;
 import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.WorkDir;
+import dev.spoq.testsupport.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,6 +71,22 @@ final class World implements AutoCloseable {
         "/api/accounts",
         Map.of("username", username, "subdomain", username, "product", product),
         201);
+  }
+
+  /**
+   * Moves the control plane to two replicas of every service on two more cloud hosts, behind the
+   * deployment's balancer (the proxy restarted with internal.conf and stream.conf); the TLS
+   * certificate and every URL stay the same.
+   */
+  void replicateControlPlane() {
+    NetworkNamespace[] hosts = net.replicaHosts();
+    controlPlane.stop();
+    controlPlane.replicated(hosts, Topology.REPLICA_IPS, Topology.REPLICA_GATEWAYS);
+    if (tlsProxy != null) {
+      tlsProxy.close();
+    }
+    tlsProxy = net.own(new TlsProxy(net.cloud, work, "api." + DOMAIN, Topology.REPLICA_IPS));
+    controlPlane.start();
   }
 
   /** The deployment's TLS proxy in front of the services, started on first use. */
