@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: OpenSSH, WireGuard (userspace),
 # miniupnpd, BIND, coturn (STUN), iptables/nftables, iproute2, tmux, qrencode, iperf3 (relay
-# throughput benchmark), prometheus (promtool checks the alert rules), nginx (the TLS
-# proxy config is run for real), and docker-compose only when the Docker CLI has no Compose v2
+# throughput benchmark), prometheus (promtool checks the alert rules), nginx with its stream module (the
+# proxy and balancer config is run for real), and docker-compose only when the Docker CLI has no Compose v2
 # plugin (the compose file is validated with `config`). Idempotent: does nothing when everything
 # is already there.
 set -euo pipefail
@@ -15,11 +15,18 @@ declare -A needs=(
   [curl]=curl [iperf3]=iperf3 [promtool]=prometheus [ss]=iproute2 [ping]=iputils-ping [nginx]=nginx [nft]=nftables [openssl]=openssl
 )
 
+# The stream module (dynamic on Debian) runs the SSH balancer of deploy/proxy/stream.conf.
+if [ ! -e /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+  missing_extra=(libnginx-mod-stream)
+else
+  missing_extra=()
+fi
+
 if ! docker compose version >/dev/null 2>&1; then
   needs[docker-compose]=docker-compose
 fi
 
-missing=()
+missing=("${missing_extra[@]}")
 for bin in "${!needs[@]}"; do
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null 2>&1; then
     missing+=("${needs[$bin]}")

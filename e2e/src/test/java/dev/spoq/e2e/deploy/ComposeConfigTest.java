@@ -37,12 +37,29 @@ class ComposeConfigTest {
   private static final Set<String> SERVICES =
       Set.of(
           "postgres",
-          "device-registry",
-          "dns-api",
-          "relay-coordinator",
-          "jump-router",
+          "device-registry-a",
+          "device-registry-b",
+          "dns-api-a",
+          "dns-api-b",
+          "relay-coordinator-a",
+          "relay-coordinator-b",
+          "jump-router-a",
+          "jump-router-b",
           "frps",
           "proxy");
+
+  /** Each control-plane service: its nginx upstream and the port its replicas serve. */
+  private static final Map<String, String> UPSTREAMS =
+      Map.of(
+          "device-registry", "spoq_registry",
+          "dns-api", "spoq_dns",
+          "relay-coordinator", "spoq_relay",
+          "jump-router", "spoq_jump_ssh");
+
+  private static final Pattern UPSTREAM_BLOCK =
+      Pattern.compile("upstream\\s+(\\w+)\\s*\\{([^}]*)}");
+  private static final Pattern UPSTREAM_SERVER =
+      Pattern.compile("server\\s+([a-z0-9-]+):(\\d+)([^;]*);");
 
   private static Path root;
   private static Path compose;
@@ -80,28 +97,45 @@ class ComposeConfigTest {
                     .isEqualTo("service_healthy"));
       }
     }
-    // Start order: registry after the database, the registry's clients after the registry.
-    assertThat(dependsOn(services, "device-registry")).contains("postgres");
-    for (String client : List.of("dns-api", "relay-coordinator", "jump-router")) {
-      assertThat(dependsOn(services, client)).as(client).contains("device-registry");
-      assertThat(env(services, client))
-          .containsEntry("SPOQ_REGISTRY_BASEURL", "http://device-registry:8081")
-          .containsKey("SPOQ_REGISTRY_SERVICETOKEN");
+    // Start order: each first replica after the database and the registry, each second replica
+    // after its first (migrations, the jump router's shared host key), the proxy after one
+    // replica of each service, frps after the proxy (its plugin goes through the balancer).
+    assertThat(dependsOn(services, "device-registry-a")).contains("postgres");
+    for (String family : List.of("dns-api", "relay-coordinator", "jump-router")) {
+      assertThat(dependsOn(services, family + "-a")).contains("device-registry-a");
     }
-    assertThat(dependsOn(services, "frps")).contains("relay-coordinator");
-    assertThat(dependsOn(services, "proxy"))
-        .contains("device-registry", "dns-api", "relay-coordinator");
+    for (String family : UPSTREAMS.keySet()) {
+      assertThat(dependsOn(services, family + "-b")).contains(family + "-a");
+      assertThat(dependsOn(services, "proxy")).contains(family + "-a");
+    }
+    assertThat(dependsOn(services, "frps")).contains("proxy");
+
+    // Callers reach the registry through the balancer (an alias of the proxy), never a replica.
+    for (String client : List.of("dns-api", "relay-coordinator", "jump-router")) {
+      for (String replica : List.of(client + "-a", client + "-b")) {
+        assertThat(env(services, replica))
+            .containsEntry("SPOQ_REGISTRY_BASEURL", "http://device-registry:8081")
+            .containsKey("SPOQ_REGISTRY_SERVICETOKEN");
+      }
+    }
 
     // Each calling service's token is the one the registry accepts for it.
-    Map<String, Object> registryEnv = env(services, "device-registry");
+    Map<String, Object> registryEnv = env(services, "device-registry-a");
     assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_DNSAPI"))
-        .isEqualTo(env(services, "dns-api").get("SPOQ_REGISTRY_SERVICETOKEN"));
+        .isEqualTo(env(services, "dns-api-a").get("SPOQ_REGISTRY_SERVICETOKEN"));
     assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_RELAYCOORDINATOR"))
-        .isEqualTo(env(services, "relay-coordinator").get("SPOQ_REGISTRY_SERVICETOKEN"));
+        .isEqualTo(env(services, "relay-coordinator-a").get("SPOQ_REGISTRY_SERVICETOKEN"));
     assertThat(registryEnv.get("SPOQ_SECURITY_SERVICETOKENS_JUMPROUTER"))
-        .isEqualTo(env(services, "jump-router").get("SPOQ_REGISTRY_SERVICETOKEN"));
+        .isEqualTo(env(services, "jump-router-a").get("SPOQ_REGISTRY_SERVICETOKEN"));
     assertThat(registryEnv).containsKey("SPOQ_SECURITY_BOOTSTRAPADMINKEY");
-    for (String db : List.of("device-registry", "dns-api", "relay-coordinator")) {
+    for (String db :
+        List.of(
+            "device-registry-a",
+            "device-registry-b",
+            "dns-api-a",
+            "dns-api-b",
+            "relay-coordinator-a",
+            "relay-coordinator-b")) {
       assertThat(env(services, db))
           .containsKeys(
               "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
@@ -110,17 +144,113 @@ class ComposeConfigTest {
     // dns-api believes X-Forwarded-For only from the TLS proxy's fixed address.
     Map<String, Map<String, Object>> proxyNetworks = cast(services.get("proxy").get("networks"));
     String proxyIp = String.valueOf(proxyNetworks.get("backend").get("ipv4_address"));
-    assertThat(env(services, "dns-api").get("SPOQ_DNS_TRUSTEDPROXIES")).isEqualTo(proxyIp + "/32");
+    for (String replica : List.of("dns-api-a", "dns-api-b")) {
+      assertThat(env(services, replica).get("SPOQ_DNS_TRUSTEDPROXIES")).isEqualTo(proxyIp + "/32");
+    }
 
     // Persistent state lives in named volumes.
     Map<String, Object> volumes = cast(model.get("volumes"));
     assertThat(volumes).containsKeys("postgres-data", "jump-router-keys");
 
-    // Only the proxy, SSH and the relay are published; never the database or plain HTTP APIs.
-    for (String internal : List.of("postgres", "device-registry", "dns-api", "relay-coordinator")) {
+    // Only the proxy (HTTPS, and SSH for the jump router) and the relay are published; never the
+    // database, a replica or a plain HTTP API.
+    List<String> published = new ArrayList<>(List.of("postgres"));
+    for (String family : UPSTREAMS.keySet()) {
+      published.add(family + "-a");
+      published.add(family + "-b");
+    }
+    assertThat(services.get("proxy").get("ports").toString()).contains("2222");
+    for (String internal : published) {
       assertThat(services.get(internal))
           .as("%s is not published", internal)
           .doesNotContainKey("ports");
+    }
+  }
+
+  @Test
+  void everyServiceRunsTwoIdenticalReplicasThatTheBalancerReaches() throws Exception {
+    Result result = config(exampleEnv);
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    Map<String, Object> model = new Yaml().load(result.stdout());
+    Map<String, Map<String, Object>> services = cast(model.get("services"));
+    Map<String, Object> proxy = services.get("proxy");
+
+    // The proxy resolves each replica name to the replica's fixed backend address.
+    Map<String, String> extraHosts = new LinkedHashMap<>();
+    for (Object entry : (List<?>) proxy.get("extra_hosts")) {
+      String[] parts = String.valueOf(entry).split(":", 2);
+      extraHosts.put(parts[0], parts[1]);
+    }
+    Map<String, Map<String, Object>> proxyNetworks = cast(proxy.get("networks"));
+    List<String> aliases = cast(proxyNetworks.get("backend").get("aliases"));
+
+    String http =
+        Files.readString(root.resolve("deploy/proxy/spoq.conf.template"), StandardCharsets.UTF_8)
+            + Files.readString(root.resolve("deploy/proxy/stream.conf"), StandardCharsets.UTF_8);
+    Map<String, String> upstreamBodies = new LinkedHashMap<>();
+    Matcher block = UPSTREAM_BLOCK.matcher(http);
+    while (block.find()) {
+      upstreamBodies.put(block.group(1), block.group(2));
+    }
+    String internal =
+        Files.readString(root.resolve("deploy/proxy/internal.conf"), StandardCharsets.UTF_8);
+
+    for (Map.Entry<String, String> family : UPSTREAMS.entrySet()) {
+      String a = family.getKey() + "-a";
+      String b = family.getKey() + "-b";
+      // Two replicas of one image with the same settings.
+      assertThat(services.get(b).get("image")).isEqualTo(services.get(a).get("image"));
+      assertThat(env(services, b)).isEqualTo(env(services, a));
+      assertThat(services.get(b).get("healthcheck")).isEqualTo(services.get(a).get("healthcheck"));
+      String port =
+          "jump-router".equals(family.getKey())
+              ? "2222"
+              : (String) env(services, a).get("SERVER_PORT");
+
+      // The upstream lists exactly these replicas, on their port, with a passive health check.
+      String body = upstreamBodies.get(family.getValue());
+      assertThat(body).as("upstream %s", family.getValue()).isNotNull();
+      Map<String, String> servers = new LinkedHashMap<>();
+      Matcher server = UPSTREAM_SERVER.matcher(body);
+      while (server.find()) {
+        servers.put(server.group(1) + ":" + server.group(2), server.group(3));
+      }
+      assertThat(servers.keySet()).containsExactlyInAnyOrder(a + ":" + port, b + ":" + port);
+      servers.values().forEach(p -> assertThat(p).contains("max_fails=").contains("fail_timeout="));
+
+      for (String replica : List.of(a, b)) {
+        Map<String, Map<String, Object>> networks = cast(services.get(replica).get("networks"));
+        String address = String.valueOf(networks.get("backend").get("ipv4_address"));
+        assertThat(extraHosts).as("proxy resolves %s", replica).containsEntry(replica, address);
+      }
+
+      // HTTP services: callers use the family name, an alias of the proxy, on an internal
+      // listener of that port that forwards to the family's upstream.
+      if (!"jump-router".equals(family.getKey())) {
+        assertThat(aliases).contains(family.getKey());
+        Matcher listener =
+            Pattern.compile("listen " + port + ";(.*?)\\n}", Pattern.DOTALL).matcher(internal);
+        assertThat(listener.find()).as("internal.conf listens on %s", port).isTrue();
+        assertThat(listener.group(1)).contains("proxy_pass http://" + family.getValue() + ";");
+      }
+    }
+    // Replies that failed on one replica go to the other only for idempotent methods.
+    assertThat(http).contains("proxy_next_upstream error timeout").doesNotContain("non_idempotent");
+
+    // frps's server plugin goes through the balancer to the coordinator upstream.
+    String pluginAddr = String.valueOf(env(services, "frps").get("FRPS_PLUGIN_ADDR"));
+    assertThat(pluginAddr).isEqualTo("relay-coordinator:8083");
+    assertThat(aliases).contains("relay-coordinator");
+
+    // Dynamic addresses never collide with the fixed ones.
+    Map<String, Map<String, Object>> networks = cast(model.get("networks"));
+    Map<String, Object> ipam = cast(networks.get("backend").get("ipam"));
+    List<Map<String, Object>> ipamConfig = cast(ipam.get("config"));
+    assertThat(ipamConfig.get(0)).containsEntry("ip_range", "172.30.0.128/25");
+    for (String address : extraHosts.values()) {
+      assertThat(Integer.parseInt(address.substring(address.lastIndexOf('.') + 1)))
+          .as("fixed address %s below the dynamic range", address)
+          .isLessThan(128);
     }
   }
 
