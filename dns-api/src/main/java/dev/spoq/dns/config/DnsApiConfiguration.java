@@ -5,6 +5,7 @@ import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.common.web.RequestSizeLimitFilter;
 import dev.spoq.dns.address.ClientAddressResolver;
 import dev.spoq.dns.address.PublicAddressPolicy;
+import dev.spoq.dns.audit.DenialAudit;
 import dev.spoq.dns.audit.DnsAudit;
 import dev.spoq.dns.provider.ConfiguredProvider;
 import dev.spoq.dns.provider.ProviderGate;
@@ -78,6 +79,11 @@ public class DnsApiConfiguration {
   @Bean
   DnsAudit dnsAudit(RegistryClient registry) {
     return new DnsAudit(registry);
+  }
+
+  @Bean
+  DenialAudit denialAudit(DnsAudit audit, DnsProperties properties, Clock clock) {
+    return new DenialAudit(audit, properties.denialAuditWindow(), clock);
   }
 
   @Bean

@@ -2,6 +2,7 @@ package dev.spoq.dns.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trustedProxies CIDR ranges whose {@code X-Forwarded-For} is believed
  * @param authCacheTtl how long an introspection answer is reused; a revoked token works at most
  *     this long
+ * @param serviceTokens calling service name -> its bearer token for {@code /internal/**} (only
+ *     {@code relay-coordinator} may read published records)
+ * @param denialAuditWindow failed authentications and denials are audited once per action, source
+ *     address and window, with a count
  */
 @ConfigurationProperties("spoq.dns")
 public record DnsProperties(
@@ -22,11 +27,27 @@ public record DnsProperties(
     @DefaultValue List<String> allowedExtraRanges,
     @DefaultValue List<String> trustedProxies,
     @DefaultValue("20s") Duration authCacheTtl,
+    @DefaultValue Map<String, String> serviceTokens,
+    @DefaultValue("60s") Duration denialAuditWindow,
     @DefaultValue Cloudflare cloudflare,
     @DefaultValue Rfc2136 rfc2136,
     @DefaultValue RateLimit rateLimit,
     @DefaultValue Reconcile reconcile,
     @DefaultValue Bootstrap bootstrap) {
+
+  /** Service tokens are secrets: only their names are shown. */
+  @Override
+  public String toString() {
+    return "DnsProperties[provider="
+        + provider
+        + ", serviceTokens="
+        + serviceTokens.keySet()
+        + ", cloudflare="
+        + cloudflare
+        + ", rfc2136="
+        + rfc2136
+        + "]";
+  }
 
   public enum ProviderKind {
     CLOUDFLARE,

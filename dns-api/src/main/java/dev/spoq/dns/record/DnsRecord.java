@@ -20,7 +20,9 @@ public record DnsRecord(
     Instant lastVerifiedAt,
     int attempts,
     Instant nextAttemptAt,
-    String lastError) {
+    String lastError,
+    PublishPath path,
+    PublishPath appliedPath) {
 
   public enum State {
     PENDING,

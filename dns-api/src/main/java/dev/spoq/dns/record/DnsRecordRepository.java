@@ -18,7 +18,8 @@ class DnsRecordRepository {
 
   private static final String COLUMNS =
       "subdomain, record_type, fqdn, jetson_id, account_id, desired_ip, applied_ip, version, state,"
-          + " last_update, last_applied_at, last_verified_at, attempts, next_attempt_at, last_error";
+          + " last_update, last_applied_at, last_verified_at, attempts, next_attempt_at, last_error,"
+          + " path, applied_path";
 
   /**
    * A freshly stored value belongs to the request that stored it, which applies it at once: the
@@ -73,11 +74,12 @@ class DnsRecordRepository {
       UUID jetsonId,
       UUID accountId,
       String ip,
+      PublishPath path,
       Instant now) {
     return jdbc.sql(
                 "INSERT INTO dns_record (subdomain, record_type, fqdn, jetson_id, account_id,"
-                    + " desired_ip, state, last_update, next_attempt_at)"
-                    + " VALUES (:s, :t, :f, :j, :a, :ip, 'PENDING', :now, :lease)"
+                    + " desired_ip, path, state, last_update, next_attempt_at)"
+                    + " VALUES (:s, :t, :f, :j, :a, :ip, :p, 'PENDING', :now, :lease)"
                     + " ON CONFLICT (subdomain, record_type) DO NOTHING")
             .param("s", subdomain)
             .param("t", type.name())
@@ -85,6 +87,7 @@ class DnsRecordRepository {
             .param("j", jetsonId)
             .param("a", accountId)
             .param("ip", ip)
+            .param("p", path.wire())
             .param("now", ts(now))
             .param("lease", ts(now.plus(SYNC_APPLY_LEASE)))
             .update()
@@ -99,9 +102,10 @@ class DnsRecordRepository {
       UUID jetsonId,
       UUID accountId,
       String ip,
+      PublishPath path,
       Instant now) {
     return jdbc.sql(
-            "UPDATE dns_record SET desired_ip = :ip, fqdn = :f, jetson_id = :j, account_id = :a,"
+            "UPDATE dns_record SET desired_ip = :ip, path = :p, fqdn = :f, jetson_id = :j, account_id = :a,"
                 + " version = version + 1, state = 'PENDING', last_update = :now, attempts = 0,"
                 + " next_attempt_at = :lease, last_error = NULL"
                 + " WHERE subdomain = :s AND record_type = :t RETURNING version")
@@ -111,19 +115,38 @@ class DnsRecordRepository {
         .param("j", jetsonId)
         .param("a", accountId)
         .param("ip", ip)
+        .param("p", path.wire())
         .param("now", ts(now))
         .param("lease", ts(now.plus(SYNC_APPLY_LEASE)))
         .query(Long.class)
         .single();
   }
 
-  void addHistory(String subdomain, RecordType type, String ip, Instant at, String sourceIp) {
+  /**
+   * The same address reached through another path (the relay's address did not change, but the
+   * Jetson moved to or from it): no provider write is needed, only the path changes.
+   */
+  void changePath(String subdomain, RecordType type, PublishPath path, Instant now) {
     jdbc.sql(
-            "INSERT INTO dns_record_history (subdomain, record_type, ip, changed_at, source_ip)"
-                + " VALUES (:s, :t, :ip, :at, :src)")
+            "UPDATE dns_record SET path = :p, last_update = :now,"
+                + " applied_path = CASE WHEN applied_ip = desired_ip THEN :p ELSE applied_path END"
+                + " WHERE subdomain = :s AND record_type = :t")
+        .param("s", subdomain)
+        .param("t", type.name())
+        .param("p", path.wire())
+        .param("now", ts(now))
+        .update();
+  }
+
+  void addHistory(
+      String subdomain, RecordType type, String ip, PublishPath path, Instant at, String sourceIp) {
+    jdbc.sql(
+            "INSERT INTO dns_record_history (subdomain, record_type, ip, path, changed_at,"
+                + " source_ip) VALUES (:s, :t, :ip, :p, :at, :src)")
         .param("s", subdomain)
         .param("t", type.name())
         .param("ip", ip)
+        .param("p", path.wire())
         .param("at", ts(at))
         .param("src", sourceIp)
         .update();
@@ -138,7 +161,7 @@ class DnsRecordRepository {
 
   List<HistoryEntry> history(String subdomain, int limit) {
     return jdbc.sql(
-            "SELECT record_type, ip, changed_at FROM dns_record_history WHERE subdomain = :s"
+            "SELECT record_type, ip, path, changed_at FROM dns_record_history WHERE subdomain = :s"
                 + " ORDER BY id DESC LIMIT :n")
         .param("s", subdomain)
         .param("n", limit)
@@ -147,14 +170,15 @@ class DnsRecordRepository {
                 new HistoryEntry(
                     RecordType.valueOf(rs.getString(1)),
                     rs.getString(2),
-                    rs.getTimestamp(3).toInstant()))
+                    PublishPath.fromWire(rs.getString(3)),
+                    rs.getTimestamp(4).toInstant()))
         .list();
   }
 
   /** Marks the version applied; false when a newer desired value arrived meanwhile. */
   boolean markApplied(String subdomain, RecordType type, long version, Instant now) {
     return jdbc.sql(
-                "UPDATE dns_record SET state = 'APPLIED', applied_ip = desired_ip,"
+                "UPDATE dns_record SET state = 'APPLIED', applied_ip = desired_ip, applied_path = path,"
                     + " last_applied_at = :now, last_verified_at = :now, attempts = 0,"
                     + " last_error = NULL"
                     + " WHERE subdomain = :s AND record_type = :t AND version = :v")
@@ -257,7 +281,11 @@ class DnsRecordRepository {
         instant(rs.getTimestamp("last_verified_at")),
         rs.getInt("attempts"),
         instant(rs.getTimestamp("next_attempt_at")),
-        rs.getString("last_error"));
+        rs.getString("last_error"),
+        PublishPath.fromWire(rs.getString("path")),
+        rs.getString("applied_path") == null
+            ? null
+            : PublishPath.fromWire(rs.getString("applied_path")));
   }
 
   private static Instant instant(Timestamp t) {

@@ -39,23 +39,29 @@ public class DnsRecordService {
       UUID jetsonId,
       UUID accountId,
       Accepted address,
+      PublishPath path,
       String sourceIp) {
     RecordType type = address.type();
     String ip = address.canonical();
     Instant now = clock.instant();
     Optional<DnsRecord> existing = repository.lockForUpdate(subdomain, type);
     if (existing.isEmpty()
-        && repository.insertPending(subdomain, type, fqdn, jetsonId, accountId, ip, now)) {
-      repository.addHistory(subdomain, type, ip, now, sourceIp);
+        && repository.insertPending(subdomain, type, fqdn, jetsonId, accountId, ip, path, now)) {
+      repository.addHistory(subdomain, type, ip, path, now, sourceIp);
       return new Stored(repository.lockForUpdate(subdomain, type).orElseThrow(), true, null);
     }
     DnsRecord current =
         existing.orElseGet(() -> repository.lockForUpdate(subdomain, type).orElseThrow());
     if (current.desiredIp().equals(ip)) {
-      return new Stored(current, false, current.desiredIp());
+      if (current.path() == path) {
+        return new Stored(current, false, current.desiredIp());
+      }
+      repository.changePath(subdomain, type, path, now);
+      repository.addHistory(subdomain, type, ip, path, now, sourceIp);
+      return new Stored(repository.find(subdomain, type).orElseThrow(), false, current.desiredIp());
     }
-    repository.changeDesired(subdomain, type, fqdn, jetsonId, accountId, ip, now);
-    repository.addHistory(subdomain, type, ip, now, sourceIp);
+    repository.changeDesired(subdomain, type, fqdn, jetsonId, accountId, ip, path, now);
+    repository.addHistory(subdomain, type, ip, path, now, sourceIp);
     return new Stored(repository.find(subdomain, type).orElseThrow(), true, current.desiredIp());
   }
 

@@ -48,10 +48,16 @@ public class DnsUpdater {
   }
 
   public Outcome update(
-      DeviceTokenIntrospection device, String fqdn, Accepted address, String sourceIp) {
+      DeviceTokenIntrospection device,
+      String fqdn,
+      Accepted address,
+      PublishPath path,
+      String sourceIp) {
     // Fast path for the common case (nothing changed): a plain read, no row lock, no write.
     Optional<DnsRecord> current = records.find(device.subdomain(), address.type());
-    if (current.isPresent() && current.get().desiredIp().equals(address.canonical())) {
+    if (current.isPresent()
+        && current.get().desiredIp().equals(address.canonical())
+        && current.get().path() == path) {
       Status status =
           current.get().state() == DnsRecord.State.APPLIED ? Status.UNCHANGED : Status.PENDING;
       count(status);
@@ -59,9 +65,28 @@ public class DnsUpdater {
     }
     DnsRecordService.Stored stored =
         records.storeDesired(
-            device.subdomain(), fqdn, device.jetsonId(), device.accountId(), address, sourceIp);
+            device.subdomain(),
+            fqdn,
+            device.jetsonId(),
+            device.accountId(),
+            address,
+            path,
+            sourceIp);
     DnsRecord record = stored.record();
     if (!stored.changed()) {
+      if (current.isPresent() && current.get().path() != record.path()) {
+        audit.record(
+            "jetson:" + device.jetsonId(),
+            "dns.record.path-changed",
+            fqdn,
+            sourceIp,
+            DnsAudit.SUCCESS,
+            Map.of(
+                "type", record.type().name(),
+                "address", record.desiredIp(),
+                "from", current.get().path().wire(),
+                "to", record.path().wire()));
+      }
       Status status = record.state() == DnsRecord.State.APPLIED ? Status.UNCHANGED : Status.PENDING;
       count(status);
       return new Outcome(status, record);
@@ -73,6 +98,7 @@ public class DnsUpdater {
     details.put("type", record.type().name());
     details.put("from", stored.previousIp() == null ? "(none)" : stored.previousIp());
     details.put("to", record.desiredIp());
+    details.put("path", record.path().wire());
     details.put("state", status == Status.UPDATED ? "applied" : "pending");
     details.put("provider", provider.name());
     details.put("jetsonId", String.valueOf(device.jetsonId()));

@@ -32,6 +32,9 @@ abstract class CloudflareBackedTest {
   static final int DEVICE_LIMIT = 5;
   static final int SOURCE_IP_LIMIT = 30;
 
+  static final String COORDINATOR_TOKEN = "svc-coordinator-" + System.nanoTime();
+  static final String JUMP_ROUTER_TOKEN = "svc-jump-" + System.nanoTime();
+
   static final RunningRegistry REGISTRY = SharedFixtures.registry();
   static final CloudflareStub CLOUDFLARE = SharedFixtures.cloudflare();
 
@@ -50,6 +53,9 @@ abstract class CloudflareBackedTest {
     registry.add("spoq.dns.reconcile.initial-backoff", () -> "300ms");
     registry.add("spoq.dns.reconcile.max-backoff", () -> "2s");
     registry.add("spoq.dns.reconcile.drift-interval", () -> "1h");
+    registry.add("spoq.dns.service-tokens.relay-coordinator", () -> COORDINATOR_TOKEN);
+    registry.add("spoq.dns.service-tokens.jump-router", () -> JUMP_ROUTER_TOKEN);
+    registry.add("spoq.dns.denial-audit-window", () -> "1s");
   }
 
   @LocalServerPort int port;

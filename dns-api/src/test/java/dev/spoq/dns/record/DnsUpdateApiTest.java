@@ -221,6 +221,79 @@ class DnsUpdateApiTest extends CloudflareBackedTest {
   }
 
   @Test
+  void anAnonymousCallerIsRefusedBeforeTheBodyIsLookedAt() {
+    String from = someClientAddress();
+
+    assertProblem(
+        api.post("/api/dns/update", null, "text/plain", "hello", from), 401, "unauthorized");
+    assertProblem(api.update(null, "{not json", from), 401, "unauthorized");
+    assertProblem(api.update(null, "{\"unknown\":1}", from), 401, "unauthorized");
+  }
+
+  @Test
+  void failedAuthenticationsAreAuditedOncePerSourceAndWindowWithACount() {
+    String from = someClientAddress();
+    for (int i = 0; i < 7; i++) {
+      api.update("spoq_dev_" + "Z".repeat(42) + i, body("nobody", "8.8.8.8"), from);
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              List<JsonNode> rows = auditRows("auth.failed", from);
+              assertThat(rows).hasSize(1);
+              assertThat(rows.get(0).path("outcome").asString()).isEqualTo("FAILURE");
+              assertThat(rows.get(0).path("service").asString()).isEqualTo("dns-api");
+              assertThat(rows.get(0).path("details").path("count").asInt()).isEqualTo(7);
+            });
+  }
+
+  @Test
+  void denialsAreAuditedAggregated() {
+    Home alice = newHome("alice");
+    Home bob = newHome("bob");
+    String from = someClientAddress();
+    api.update(bob.token(), body(bob.subdomain(), "73.45.201.1"), someClientAddress());
+
+    api.update(alice.token(), body(bob.subdomain(), "73.45.201.2"), from);
+    api.update(alice.token(), body(bob.subdomain(), "73.45.201.3"), from);
+    api.get("/api/dns/" + bob.subdomain(), alice.token(), from);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              List<JsonNode> updates = auditRows("dns.record.update-denied", from);
+              assertThat(updates).hasSize(1);
+              assertThat(updates.get(0).path("outcome").asString()).isEqualTo("DENIED");
+              assertThat(updates.get(0).path("target").asString()).isEqualTo(bob.fqdn());
+              assertThat(updates.get(0).path("details").path("count").asInt()).isEqualTo(2);
+              List<JsonNode> reads = auditRows("dns.record.read-denied", from);
+              assertThat(reads).hasSize(1);
+              assertThat(reads.get(0).path("details").path("count").asInt()).isEqualTo(1);
+            });
+  }
+
+  private static List<JsonNode> auditRows(String action, String sourceIp) {
+    JsonNode page =
+        REGISTRY
+            .call(
+                "GET",
+                "/api/audit-events?action=" + action + "&size=500",
+                REGISTRY.adminKey(),
+                null)
+            .json();
+    List<JsonNode> rows = new java.util.ArrayList<>();
+    for (JsonNode e : page.path("items")) {
+      if (sourceIp.equals(e.path("sourceIp").asString())) {
+        rows.add(e);
+      }
+    }
+    return rows;
+  }
+
+  @Test
   void perDeviceRateLimitAnswers429WithRetryAfter() {
     Home home = newHome("busy");
     for (int i = 0; i < DEVICE_LIMIT; i++) {
@@ -267,8 +340,16 @@ class DnsUpdateApiTest extends CloudflareBackedTest {
     assertThat(api.get(path, bob.token(), someClientAddress()).status()).isEqualTo(200);
     assertThat(api.get(path, bob.account().apiKey(), someClientAddress()).status()).isEqualTo(200);
     assertThat(api.get(path, REGISTRY.adminKey(), someClientAddress()).status()).isEqualTo(200);
-    assertProblem(api.get(path, alice.token(), someClientAddress()), 403, "forbidden");
-    assertProblem(api.get(path, alice.account().apiKey(), someClientAddress()), 403, "forbidden");
+    Answer byAliceToken = api.get(path, alice.token(), someClientAddress());
+    Answer byAliceKey = api.get(path, alice.account().apiKey(), someClientAddress());
+    Answer missing =
+        api.get("/api/dns/nobody-" + System.nanoTime(), alice.token(), someClientAddress());
+    assertProblem(byAliceToken, 404, "not-found");
+    assertProblem(byAliceKey, 404, "not-found");
+    assertProblem(missing, 404, "not-found");
+    assertThat(byAliceToken.json().path("title").asString())
+        .as("another tenant's name looks exactly like a missing one")
+        .isEqualTo(missing.json().path("title").asString());
     assertProblem(api.get(path, null, someClientAddress()), 401, "unauthorized");
     assertProblem(
         api.get(path, "spoq_key_" + "B".repeat(43), someClientAddress()), 401, "unauthorized");

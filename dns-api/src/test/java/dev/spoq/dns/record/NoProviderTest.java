@@ -40,6 +40,7 @@ class NoProviderTest {
     registry.add("spoq.registry.base-url", REGISTRY::baseUrl);
     registry.add("spoq.registry.service-token", () -> REGISTRY.serviceToken("dns-api"));
     registry.add("spoq.dns.allowed-extra-ranges", () -> "127.0.0.0/8");
+    registry.add("spoq.dns.service-tokens.relay-coordinator", () -> "svc-coordinator-none");
   }
 
   @LocalServerPort int port;
@@ -71,6 +72,13 @@ class NoProviderTest {
         .as("X-Forwarded-For from an untrusted peer is ignored")
         .isEqualTo("127.0.0.1");
     assertThat(again.json().path("status").asString()).isEqualTo("pending");
+
+    JsonNode published = api.get("/internal/v1/dns/" + name, "svc-coordinator-none", null).json();
+    assertThat(published.path("state").asString()).isEqualTo("pending");
+    assertThat(published.path("publishedAddress").isNull())
+        .as("nothing is served by DNS yet, so nothing is published")
+        .isTrue();
+    assertThat(published.path("path").asString()).isEqualTo("direct");
   }
 
   @Test

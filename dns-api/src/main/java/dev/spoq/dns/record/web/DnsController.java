@@ -1,39 +1,34 @@
 package dev.spoq.dns.record.web;
 
-import dev.spoq.common.auth.BearerToken;
 import dev.spoq.common.problem.ApiProblemException;
-import dev.spoq.common.registry.ApiKeyIntrospection;
-import dev.spoq.common.registry.CachingRegistryAuthenticator;
 import dev.spoq.common.registry.DeviceTokenIntrospection;
 import dev.spoq.common.registry.JetsonSummary;
 import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.dns.address.ClientAddressResolver;
-import dev.spoq.dns.address.IpLiterals;
 import dev.spoq.dns.address.PublicAddressPolicy;
-import dev.spoq.dns.audit.DnsAudit;
+import dev.spoq.dns.audit.DenialAudit;
 import dev.spoq.dns.provider.ConfiguredProvider;
 import dev.spoq.dns.record.DnsRecord;
 import dev.spoq.dns.record.DnsRecordService;
 import dev.spoq.dns.record.DnsUpdater;
+import dev.spoq.dns.record.PublishPath;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -43,76 +38,65 @@ import org.springframework.web.bind.annotation.RestController;
 class DnsController {
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final String DEVICE_TOKEN_PREFIX = "spoq_dev_";
   private static final int HISTORY = 10;
 
-  private final CachingRegistryAuthenticator authenticator;
   private final RegistryClient registry;
   private final DnsUpdater updater;
   private final DnsRecordService records;
   private final PublicAddressPolicy addressPolicy;
   private final ClientAddressResolver clientAddress;
   private final DnsRateLimits limits;
-  private final DnsAudit audit;
+  private final DenialAudit denials;
   private final ConfiguredProvider provider;
   private final String domain;
 
   DnsController(
-      CachingRegistryAuthenticator authenticator,
       RegistryClient registry,
       DnsUpdater updater,
       DnsRecordService records,
       PublicAddressPolicy addressPolicy,
       ClientAddressResolver clientAddress,
       DnsRateLimits limits,
-      DnsAudit audit,
+      DenialAudit denials,
       ConfiguredProvider provider,
       @Value("${spoq.domain:spoq.dev}") String domain) {
-    this.authenticator = authenticator;
     this.registry = registry;
     this.updater = updater;
     this.records = records;
     this.addressPolicy = addressPolicy;
     this.clientAddress = clientAddress;
     this.limits = limits;
-    this.audit = audit;
+    this.denials = denials;
     this.provider = provider;
     this.domain = domain.toLowerCase(Locale.ROOT);
   }
 
-  @PostMapping(
-      value = "/update",
-      consumes = MediaType.APPLICATION_JSON_VALUE,
-      produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(value = "/update", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Accepts(
+      value = Caller.Kind.DEVICE,
+      detail = "A valid device token is required (Authorization: Bearer spoq_dev_...).")
   ResponseEntity<DnsUpdateResponse> update(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestAttribute(Caller.REQUEST_ATTRIBUTE) Caller.Device caller,
       @Valid @RequestBody DnsUpdateRequest body,
       HttpServletRequest request) {
-    InetAddress caller = caller(request);
-    String sourceIp = IpLiterals.canonical(caller);
-    limits.checkSourceIp(sourceIp);
-    DeviceTokenIntrospection device =
-        BearerToken.parse(authorization)
-            .flatMap(authenticator::device)
-            .orElseThrow(
-                () ->
-                    ApiProblemException.unauthorized(
-                        "A valid device token is required (Authorization: Bearer spoq_dev_...)."));
+    DeviceTokenIntrospection device = caller.token();
+    String sourceIp = caller.sourceIp();
     limits.checkDevice(device.jetsonId());
     String label = label(body.subdomain());
     String fqdn = label + "." + domain;
     if (!label.equals(device.subdomain())) {
-      audit.record(
-          "jetson:" + device.jetsonId(),
+      denials.deny(
           "dns.record.update-denied",
+          caller.actor(),
           fqdn,
           sourceIp,
-          DnsAudit.DENIED,
-          Map.of("reason", "device token belongs to another subdomain"));
+          "device token belongs to another subdomain");
       throw ApiProblemException.forbidden("This device token does not belong to " + fqdn + ".");
     }
     PublicAddressPolicy.Result checked =
-        body.ip() == null ? addressPolicy.check(caller) : addressPolicy.check(body.ip());
+        body.ip() == null
+            ? addressPolicy.check(clientAddress(request))
+            : addressPolicy.check(body.ip());
     if (!checked.isAccepted()) {
       String why =
           body.ip() == null
@@ -120,7 +104,8 @@ class DnsController {
               : checked.refusal();
       throw ApiProblemException.invalid(why + ".");
     }
-    DnsUpdater.Outcome outcome = updater.update(device, fqdn, checked.accepted(), sourceIp);
+    PublishPath path = PublishPath.fromWire(body.path());
+    DnsUpdater.Outcome outcome = updater.update(device, fqdn, checked.accepted(), path, sourceIp);
     DnsRecord r = outcome.record();
     DnsUpdateResponse answer =
         new DnsUpdateResponse(
@@ -128,6 +113,7 @@ class DnsController {
             fqdn,
             r.type().name(),
             r.desiredIp(),
+            r.path().wire(),
             text(r.lastUpdate()));
     return outcome.status() == DnsUpdater.Status.PENDING
         ? ResponseEntity.accepted().body(answer)
@@ -135,23 +121,17 @@ class DnsController {
   }
 
   @GetMapping(value = "/{subdomain}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Accepts(
+      value = {Caller.Kind.DEVICE, Caller.Kind.API_KEY},
+      detail = "A device token or API key is required (Authorization: Bearer ...).")
   DnsStatusResponse status(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @PathVariable String subdomain,
-      HttpServletRequest request) {
-    limits.checkSourceIp(IpLiterals.canonical(caller(request)));
+      @RequestAttribute(Caller.REQUEST_ATTRIBUTE) Caller caller, @PathVariable String subdomain) {
     String label = label(subdomain);
     String fqdn = label + "." + domain;
-    String credential =
-        BearerToken.parse(authorization)
-            .orElseThrow(
-                () ->
-                    ApiProblemException.unauthorized(
-                        "A device token or API key is required (Authorization: Bearer ...)."));
-    authorizeRead(credential, label, fqdn);
+    authorizeRead(caller, label, fqdn);
     DnsRecordService.View view = records.view(label, HISTORY);
     if (view.records().isEmpty()) {
-      throw ApiProblemException.notFound("No DNS record has been published for " + fqdn + " yet.");
+      throw notPublished(fqdn);
     }
     DnsRecord latest = view.records().get(0);
     List<DnsStatusResponse.RecordView> all =
@@ -161,6 +141,7 @@ class DnsController {
                     new DnsStatusResponse.RecordView(
                         r.type().name(),
                         r.desiredIp(),
+                        r.path().wire(),
                         text(r.lastUpdate()),
                         state(r),
                         text(r.lastAppliedAt()),
@@ -173,11 +154,13 @@ class DnsController {
         view.history().stream()
             .map(
                 h ->
-                    new DnsStatusResponse.HistoryView(h.type().name(), h.ip(), text(h.changedAt())))
+                    new DnsStatusResponse.HistoryView(
+                        h.type().name(), h.ip(), h.path().wire(), text(h.changedAt())))
             .toList();
     return new DnsStatusResponse(
         fqdn,
         latest.desiredIp(),
+        latest.path().wire(),
         text(latest.lastUpdate()),
         state(latest),
         latest.type().name(),
@@ -188,38 +171,39 @@ class DnsController {
         history);
   }
 
-  /** The Jetson's own token, an account key of the owning account, or an admin key. */
-  private void authorizeRead(String credential, String label, String fqdn) {
-    if (credential.startsWith(DEVICE_TOKEN_PREFIX)) {
-      DeviceTokenIntrospection device =
-          authenticator
-              .device(credential)
-              .orElseThrow(
-                  () -> ApiProblemException.unauthorized("The device token is not valid."));
-      if (!label.equals(device.subdomain())) {
-        throw ApiProblemException.forbidden("This device token does not belong to " + fqdn + ".");
-      }
-      return;
+  /**
+   * The Jetson's own token, an account key of the owning account, or an admin key. Anyone else gets
+   * the same 404 as for a name that does not exist, so names cannot be probed.
+   */
+  private void authorizeRead(Caller caller, String label, String fqdn) {
+    boolean allowed;
+    if (caller instanceof Caller.Device d) {
+      allowed = label.equals(d.token().subdomain());
+    } else if (caller instanceof Caller.ApiKey k) {
+      allowed = k.key().isAdmin() || ownedBy(label, k.key().accountId());
+    } else {
+      allowed = false;
     }
-    ApiKeyIntrospection key =
-        authenticator
-            .apiKey(credential)
-            .orElseThrow(
-                () ->
-                    ApiProblemException.unauthorized("The device token or API key is not valid."));
-    if (key.isAdmin()) {
-      return;
+    if (!allowed) {
+      denials.deny(
+          "dns.record.read-denied", caller.actor(), fqdn, caller.sourceIp(), "not the owner");
+      throw notPublished(fqdn);
+    }
+  }
+
+  private boolean ownedBy(String label, UUID accountId) {
+    if (accountId == null) {
+      return false;
     }
     Optional<UUID> owner =
         records
             .ownerOf(label)
             .or(() -> registry.jetsonBySubdomain(label).map(JetsonSummary::accountId));
-    if (owner.isEmpty()) {
-      throw ApiProblemException.notFound("No DNS record has been published for " + fqdn + " yet.");
-    }
-    if (key.accountId() == null || !key.accountId().equals(owner.get())) {
-      throw ApiProblemException.forbidden("This API key may not read " + fqdn + ".");
-    }
+    return owner.isPresent() && owner.get().equals(accountId);
+  }
+
+  private ApiProblemException notPublished(String fqdn) {
+    return ApiProblemException.notFound("No DNS record has been published for " + fqdn + " yet.");
   }
 
   private String pendingReason(DnsRecord r) {
@@ -229,7 +213,7 @@ class DnsController {
     return r.lastError();
   }
 
-  private InetAddress caller(HttpServletRequest request) {
+  private InetAddress clientAddress(HttpServletRequest request) {
     return clientAddress
         .resolve(request)
         .orElseThrow(() -> ApiProblemException.invalid("The caller's address cannot be read."));

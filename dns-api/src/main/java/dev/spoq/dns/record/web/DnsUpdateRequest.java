@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Size;
  *
  * @param subdomain the Jetson's label ({@code alice}) or full name ({@code alice.spoq.dev})
  * @param ip the address to publish; when absent, the caller's address
+ * @param path {@code direct} (default: the home address) or {@code relay} (the address of the relay
+ *     the Jetson's session runs through while its direct path is down; contract C5)
  */
 record DnsUpdateRequest(
     @NotBlank
@@ -17,4 +19,5 @@ record DnsUpdateRequest(
             regexp = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9-]{1,63})*\\.?",
             message = "must be a DNS label such as alice")
         String subdomain,
-    @Size(min = 2, max = 45, message = "must be an IPv4 or IPv6 address") String ip) {}
+    @Size(min = 2, max = 45, message = "must be an IPv4 or IPv6 address") String ip,
+    @Pattern(regexp = "direct|relay", message = "must be direct or relay") String path) {}

@@ -8,4 +8,5 @@ record DnsUpdateResponse(
     String subdomain,
     String type,
     @JsonProperty("points_to") String pointsTo,
+    String path,
     @JsonProperty("last_update") String lastUpdate) {}

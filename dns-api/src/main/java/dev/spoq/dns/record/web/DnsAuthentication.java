@@ -1,0 +1,115 @@
+package dev.spoq.dns.record.web;
+
+import dev.spoq.common.auth.BearerToken;
+import dev.spoq.common.problem.ApiProblemException;
+import dev.spoq.common.registry.CachingRegistryAuthenticator;
+import dev.spoq.common.token.Tokens;
+import dev.spoq.dns.address.ClientAddressResolver;
+import dev.spoq.dns.address.IpLiterals;
+import dev.spoq.dns.audit.DenialAudit;
+import dev.spoq.dns.config.DnsProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Authenticates every API request before its body is read: the per-address rate limit first, then
+ * the bearer credential of a kind the handler {@link Accepts}. A failure answers 401 and is audited
+ * as {@code auth.failed}, aggregated per source address and window ({@link DenialAudit}).
+ */
+@Component
+class DnsAuthentication implements HandlerInterceptor {
+
+  private static final String DEVICE_TOKEN_PREFIX = "spoq_dev_";
+
+  private final CachingRegistryAuthenticator authenticator;
+  private final ClientAddressResolver clientAddress;
+  private final DnsRateLimits limits;
+  private final DenialAudit denials;
+  private final Map<String, String> serviceByTokenHash = new HashMap<>();
+
+  DnsAuthentication(
+      CachingRegistryAuthenticator authenticator,
+      ClientAddressResolver clientAddress,
+      DnsRateLimits limits,
+      DenialAudit denials,
+      DnsProperties properties) {
+    this.authenticator = authenticator;
+    this.clientAddress = clientAddress;
+    this.limits = limits;
+    this.denials = denials;
+    properties
+        .serviceTokens()
+        .forEach(
+            (service, token) -> {
+              if (token != null && !token.isBlank()) {
+                serviceByTokenHash.put(Tokens.hash(token.trim()), service);
+              }
+            });
+  }
+
+  @Override
+  public boolean preHandle(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (!(handler instanceof HandlerMethod method)) {
+      return true;
+    }
+    Accepts accepts = method.getMethodAnnotation(Accepts.class);
+    if (accepts == null) {
+      return true;
+    }
+    InetAddress address =
+        clientAddress
+            .resolve(request)
+            .orElseThrow(() -> ApiProblemException.invalid("The caller's address cannot be read."));
+    String sourceIp = IpLiterals.canonical(address);
+    limits.checkSourceIp(sourceIp);
+    String credential =
+        BearerToken.parse(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
+    Optional<Caller> caller =
+        credential == null
+            ? Optional.empty()
+            : authenticate(credential, sourceIp, Arrays.asList(accepts.value()));
+    if (caller.isEmpty()) {
+      denials.deny(
+          "auth.failed",
+          "anonymous",
+          request.getMethod() + " " + request.getRequestURI(),
+          sourceIp,
+          credential == null ? "no bearer credential" : "credential not valid here");
+      throw ApiProblemException.unauthorized(accepts.detail());
+    }
+    request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller.get());
+    return true;
+  }
+
+  private Optional<Caller> authenticate(
+      String credential, String sourceIp, List<Caller.Kind> kinds) {
+    if (kinds.contains(Caller.Kind.SERVICE)) {
+      String service = serviceByTokenHash.get(Tokens.hash(credential));
+      if (service != null) {
+        return Optional.of(new Caller.Service(service, sourceIp));
+      }
+    }
+    if (!Tokens.looksValid(credential)) {
+      return Optional.empty();
+    }
+    if (credential.startsWith(DEVICE_TOKEN_PREFIX)) {
+      return kinds.contains(Caller.Kind.DEVICE)
+          ? authenticator.device(credential).map(d -> new Caller.Device(d, sourceIp))
+          : Optional.empty();
+    }
+    return kinds.contains(Caller.Kind.API_KEY)
+        ? authenticator.apiKey(credential).map(k -> new Caller.ApiKey(k, sourceIp))
+        : Optional.empty();
+  }
+}
