@@ -1,6 +1,7 @@
 package dev.spoq.common.problem;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -15,6 +16,7 @@ public class ApiProblemException extends RuntimeException {
   private final URI type;
   private final String title;
   private final Map<String, Object> properties;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   public ApiProblemException(HttpStatus status, URI type, String title, String detail) {
     this(status, type, title, detail, Map.of());
@@ -55,6 +57,17 @@ public class ApiProblemException extends RuntimeException {
 
   public HttpStatus status() {
     return status;
+  }
+
+  /** Adds a response header (e.g. {@code Retry-After}); returns this exception. */
+  public ApiProblemException withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  /** Response headers to send with the problem. */
+  public Map<String, String> headers() {
+    return Map.copyOf(headers);
   }
 
   public ProblemDetail toProblemDetail() {

@@ -18,6 +18,7 @@ public final class ProblemTypes {
   public static final URI UNSUPPORTED_MEDIA_TYPE = of("unsupported-media-type");
   public static final URI METHOD_NOT_ALLOWED = of("method-not-allowed");
   public static final URI UPSTREAM_UNAVAILABLE = of("upstream-unavailable");
+  public static final URI SERVICE_UNAVAILABLE = of("service-unavailable");
   public static final URI INTERNAL = of("internal");
 
   private ProblemTypes() {}

@@ -7,21 +7,33 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Authenticates bearer credentials (Jetson device tokens, web-app API keys) through the registry's
- * introspection, with a short cache keyed by the token's hash. A revoked credential stops working
- * once its cache entry expires ({@code ttl}, keep it well under 60 s). If the registry cannot be
- * reached the credential is refused (fail closed) unless a fresh cached answer exists.
+ * introspection, with a cache keyed by the token's hash. If the registry cannot be reached the
+ * credential is refused (fail closed) unless a fresh cached answer exists.
+ *
+ * <p>How long an answer is kept: {@code ttl} from the constructor until a {@link RevocationFeed}
+ * takes over, which evicts revoked credentials as they happen (within about a second) and switches
+ * the TTL with {@link #useTtl}: long while the feed is healthy, short while it is failing. A
+ * negative answer (unknown, revoked) is kept at most {@link #NEGATIVE_TTL}, so a burst of bad
+ * tokens costs one registry call each per window, not one per request.
  */
 public class CachingRegistryAuthenticator {
 
-  private static final int MAX_ENTRIES = 50_000;
+  /** Upper bound for caching an inactive answer. */
+  public static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+
+  private static final int MAX_ENTRIES = 100_000;
 
   private final RegistryClient registry;
-  private final Duration ttl;
   private final Clock clock;
+  private volatile Duration ttl;
+  // Bumped by every eviction: an answer fetched across an eviction is not cached (it may be stale).
+  private final AtomicLong evictions = new AtomicLong();
   private final Map<String, Entry<DeviceTokenIntrospection>> devices = new ConcurrentHashMap<>();
   private final Map<String, Entry<ApiKeyIntrospection>> apiKeys = new ConcurrentHashMap<>();
 
@@ -38,7 +50,8 @@ public class CachingRegistryAuthenticator {
     if (!Tokens.looksValid(token)) {
       return Optional.empty();
     }
-    DeviceTokenIntrospection answer = cached(devices, token, registry::introspectDeviceToken);
+    DeviceTokenIntrospection answer =
+        cached(devices, token, registry::introspectDeviceToken, DeviceTokenIntrospection::active);
     return answer.active() ? Optional.of(answer) : Optional.empty();
   }
 
@@ -47,31 +60,67 @@ public class CachingRegistryAuthenticator {
     if (!Tokens.looksValid(key)) {
       return Optional.empty();
     }
-    ApiKeyIntrospection answer = cached(apiKeys, key, registry::introspectApiKey);
+    ApiKeyIntrospection answer =
+        cached(apiKeys, key, registry::introspectApiKey, ApiKeyIntrospection::active);
     return answer.active() ? Optional.of(answer) : Optional.empty();
   }
 
-  /** Forgets every cached answer (tests, or after a known revocation). */
+  /** Forgets every cached answer (tests, or after the revocation feed lost track). */
   public void clear() {
+    evictions.incrementAndGet();
     devices.clear();
     apiKeys.clear();
   }
 
-  private <T> T cached(Map<String, Entry<T>> cache, String secret, Function<String, T> lookup) {
+  /** The TTL for answers cached from now on; entries already cached keep their expiry. */
+  public void useTtl(Duration newTtl) {
+    this.ttl = newTtl;
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** Forgets every cached answer a revocation concerns. */
+  public void evict(RevocationEvent event) {
+    evictions.incrementAndGet();
+    if (event.tokenHash() != null) {
+      devices.remove(event.tokenHash());
+      apiKeys.remove(event.tokenHash());
+    }
+    if (event.jetsonId() != null
+        && (RevocationEvent.JETSON.equals(event.kind())
+            || RevocationEvent.DEVICE_TOKEN.equals(event.kind()))) {
+      devices
+          .values()
+          .removeIf(e -> e.value().active() && event.jetsonId().equals(e.value().jetsonId()));
+    }
+  }
+
+  private <T> T cached(
+      Map<String, Entry<T>> cache, String secret, Function<String, T> lookup, Predicate<T> active) {
     String key = Tokens.hash(secret);
     Instant now = clock.instant();
     Entry<T> entry = cache.get(key);
     if (entry != null && entry.expires().isAfter(now)) {
       return entry.value();
     }
+    long generation = evictions.get();
     T value = lookup.apply(secret);
+    if (evictions.get() != generation) {
+      return value;
+    }
     if (cache.size() >= MAX_ENTRIES) {
       cache.entrySet().removeIf(e -> !e.getValue().expires().isAfter(now));
       if (cache.size() >= MAX_ENTRIES) {
         cache.clear();
       }
     }
-    cache.put(key, new Entry<>(value, now.plus(ttl)));
+    Duration keep = ttl;
+    if (!active.test(value) && keep.compareTo(NEGATIVE_TTL) > 0) {
+      keep = NEGATIVE_TTL;
+    }
+    cache.put(key, new Entry<>(value, now.plus(keep)));
     return value;
   }
 }

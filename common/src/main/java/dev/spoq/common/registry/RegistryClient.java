@@ -79,6 +79,30 @@ public class RegistryClient {
     return get("internal/v1/jetsons/" + jetsonId + "/status", JetsonStatus.class);
   }
 
+  /**
+   * The revocation feed's current cursor (no events): where a new {@link RevocationFeed} starts.
+   */
+  public long revocationCursor() {
+    return get("internal/v1/revocations", Revocations.class)
+        .orElseThrow(() -> new RegistryUnavailableException("revocation feed returned no body"))
+        .cursor();
+  }
+
+  /**
+   * Revocations after {@code after}; with {@code wait} > 0 a long-poll that answers as soon as one
+   * exists, else after {@code wait} (at most 30 s) with no events.
+   */
+  public Revocations revocations(long after, Duration wait) {
+    long seconds = Math.max(0, Math.min(30, wait.toSeconds()));
+    HttpRequest request =
+        request("internal/v1/revocations?after=" + after + "&wait=" + seconds)
+            .timeout(requestTimeout.plusSeconds(seconds))
+            .GET()
+            .build();
+    return send(request, Revocations.class)
+        .orElseThrow(() -> new RegistryUnavailableException("revocation feed returned no body"));
+  }
+
   /** Persists an audit event in the registry's audit table. */
   public void recordAudit(AuditEvent event) {
     post("internal/v1/audit-events", event, Void.class);

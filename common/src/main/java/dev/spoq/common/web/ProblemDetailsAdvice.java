@@ -36,7 +36,9 @@ public abstract class ProblemDetailsAdvice extends ResponseEntityExceptionHandle
 
   @ExceptionHandler(ApiProblemException.class)
   public ResponseEntity<ProblemDetail> handleApiProblem(ApiProblemException e) {
-    return ResponseEntity.status(e.status()).body(e.toProblemDetail());
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+    e.headers().forEach((name, value) -> answer.header(name, value));
+    return answer.body(e.toProblemDetail());
   }
 
   @ExceptionHandler(ConstraintViolationException.class)

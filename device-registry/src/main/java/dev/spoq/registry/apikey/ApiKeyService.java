@@ -5,6 +5,7 @@ import dev.spoq.common.token.Tokens;
 import dev.spoq.registry.account.Account;
 import dev.spoq.registry.account.AccountService;
 import dev.spoq.registry.audit.AuditLog;
+import dev.spoq.registry.push.RevocationLog;
 import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.ApiKeyCaller;
 import dev.spoq.registry.security.ApiKeyScope;
@@ -38,12 +39,19 @@ class ApiKeyService {
   private final AccountService accounts;
   private final Access access;
   private final AuditLog auditLog;
+  private final RevocationLog revocations;
 
-  ApiKeyService(JdbcClient jdbc, AccountService accounts, Access access, AuditLog auditLog) {
+  ApiKeyService(
+      JdbcClient jdbc,
+      AccountService accounts,
+      Access access,
+      AuditLog auditLog,
+      RevocationLog revocations) {
     this.jdbc = jdbc;
     this.accounts = accounts;
     this.access = access;
     this.auditLog = auditLog;
+    this.revocations = revocations;
   }
 
   @Transactional
@@ -98,9 +106,16 @@ class ApiKeyService {
       access.requireAccount(
           caller, key.accountId(), "api-key.revoke", "api-key:" + id, "No such API key.");
     }
-    jdbc.sql("UPDATE api_key SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL")
-        .param(id)
-        .update();
+    List<String> revoked =
+        jdbc.sql(
+                "UPDATE api_key SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL RETURNING key_hash")
+            .param(id)
+            .query(String.class)
+            .list();
+    for (String hash : revoked) {
+      revocations.record(
+          RevocationLog.Kind.API_KEY, hash.trim(), null, key.accountId(), key.username());
+    }
     auditLog.success(caller, "api-key.revoke", "api-key:" + id, key.accountId());
   }
 

@@ -1,6 +1,5 @@
 package dev.spoq.registry.device;
 
-import dev.spoq.common.ipplan.WireGuardAddressPlan;
 import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.registry.jetson.Jetson;
 import dev.spoq.registry.jetson.JetsonService;
@@ -23,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * The agent's view of its own Jetson's peers, profiles and devices (device token). Used by peer
@@ -32,45 +32,40 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/jetsons/self")
 class AgentDeviceController {
 
-  /** The agent's peer set: version (also the ETag), and one peer per active device. */
-  record PeerSetResponse(
-      UUID jetsonId,
-      long version,
-      String address,
-      int listenPort,
-      List<WireGuardConfigs.Peer> peers) {}
-
   private final PeerSetService peerSets;
+  private final PeerPush peerPush;
   private final DeviceService devices;
   private final JetsonService jetsons;
   private final DeviceViews views;
 
   AgentDeviceController(
-      PeerSetService peerSets, DeviceService devices, JetsonService jetsons, DeviceViews views) {
+      PeerSetService peerSets,
+      PeerPush peerPush,
+      DeviceService devices,
+      JetsonService jetsons,
+      DeviceViews views) {
     this.peerSets = peerSets;
+    this.peerPush = peerPush;
     this.devices = devices;
     this.jetsons = jetsons;
     this.views = views;
   }
 
+  /**
+   * The peer set; 304 when {@code If-None-Match} names the current version. With {@code wait}
+   * (1..55 s) an unchanged set is a long-poll: 200 as soon as it changes, else 304 after {@code
+   * wait}.
+   */
   @GetMapping("/peers")
-  ResponseEntity<PeerSetResponse> peers(
+  DeferredResult<ResponseEntity<PeerPush.PeerSetResponse>> peers(
       DeviceCaller caller,
-      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-    long version = peerSets.version(caller.jetsonId());
-    if (PeerSetService.matches(ifNoneMatch, version)) {
-      return notModified(version);
+      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+      @RequestParam(required = false) Integer wait) {
+    if (wait != null && (wait < 1 || wait > PeerPush.MAX_WAIT_SECONDS)) {
+      throw ApiProblemException.invalid(
+          "wait must be 1.." + PeerPush.MAX_WAIT_SECONDS + " seconds.");
     }
-    PeerSetService.PeerSet set = peerSets.peerSet(caller.jetsonId());
-    return ResponseEntity.ok()
-        .eTag(PeerSetService.etag(set.version()))
-        .body(
-            new PeerSetResponse(
-                set.jetsonId(),
-                set.version(),
-                WireGuardAddressPlan.JETSON_INTERFACE_ADDRESS,
-                WireGuardAddressPlan.LISTEN_PORT,
-                set.peers()));
+    return peerPush.poll(caller.jetsonId(), ifNoneMatch, wait == null ? 0 : wait);
   }
 
   @GetMapping(value = "/wireguard-config", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -161,11 +156,5 @@ class AgentDeviceController {
       throw ApiProblemException.conflict("This device is revoked; it has no config any more.");
     }
     return views.clientConfig(jetsons.visible(caller, caller.jetsonId(), "device.config"), device);
-  }
-
-  private static ResponseEntity<PeerSetResponse> notModified(long version) {
-    return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
-        .eTag(PeerSetService.etag(version))
-        .build();
   }
 }

@@ -7,6 +7,7 @@ import dev.spoq.registry.audit.AuditLog;
 import dev.spoq.registry.jetson.Jetson;
 import dev.spoq.registry.jetson.JetsonRepository;
 import dev.spoq.registry.jetson.JetsonService;
+import dev.spoq.registry.push.RevocationLog;
 import dev.spoq.registry.security.Caller;
 import dev.spoq.registry.wireguard.PublicKeys;
 import java.util.HashSet;
@@ -35,16 +36,19 @@ public class DeviceService {
   private final JetsonRepository jetsonRepository;
   private final JetsonService jetsons;
   private final AuditLog auditLog;
+  private final RevocationLog revocations;
 
   DeviceService(
       DeviceRepository devices,
       JetsonRepository jetsonRepository,
       JetsonService jetsons,
-      AuditLog auditLog) {
+      AuditLog auditLog,
+      RevocationLog revocations) {
     this.devices = devices;
     this.jetsonRepository = jetsonRepository;
     this.jetsons = jetsons;
     this.auditLog = auditLog;
+    this.revocations = revocations;
   }
 
   @Transactional(readOnly = true)
@@ -177,6 +181,8 @@ public class DeviceService {
     }
     devices.revoke(deviceId);
     jetsonRepository.bumpPeerVersion(jetsonId);
+    revocations.record(
+        RevocationLog.Kind.DEVICE, null, jetsonId, jetson.accountId(), jetson.username());
     auditLog.success(
         caller,
         "device.revoke",

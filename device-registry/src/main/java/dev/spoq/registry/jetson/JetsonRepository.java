@@ -1,5 +1,6 @@
 package dev.spoq.registry.jetson;
 
+import dev.spoq.registry.push.PgNotifications;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -74,6 +75,8 @@ public class JetsonRepository {
   /** Marks a change of the Jetson's peer set (devices added, revoked or re-keyed). */
   public void bumpPeerVersion(UUID id) {
     jdbc.sql("UPDATE jetson SET peer_version = peer_version + 1 WHERE id = ?").param(id).update();
+    // Wakes the Jetson's peer long-polls on every replica when the transaction commits.
+    PgNotifications.notify(jdbc, PgNotifications.PEERS, id.toString());
   }
 
   public UUID insert(UUID accountId, String hostname, String publicKey) {

@@ -4,6 +4,7 @@ import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.registry.account.Account;
 import dev.spoq.registry.account.AccountService;
 import dev.spoq.registry.audit.AuditLog;
+import dev.spoq.registry.push.RevocationLog;
 import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.ApiKeyCaller;
 import dev.spoq.registry.security.Caller;
@@ -27,6 +28,7 @@ public class JetsonService {
   private final Access access;
   private final AuditLog auditLog;
   private final JdbcClient jdbc;
+  private final RevocationLog revocations;
 
   JetsonService(
       JetsonRepository jetsons,
@@ -34,13 +36,15 @@ public class JetsonService {
       AccountService accounts,
       Access access,
       AuditLog auditLog,
-      JdbcClient jdbc) {
+      JdbcClient jdbc,
+      RevocationLog revocations) {
     this.jetsons = jetsons;
     this.deviceTokens = deviceTokens;
     this.accounts = accounts;
     this.access = access;
     this.auditLog = auditLog;
     this.jdbc = jdbc;
+    this.revocations = revocations;
   }
 
   /**
@@ -85,6 +89,8 @@ public class JetsonService {
     jdbc.sql("UPDATE jetson SET revoked_at = now() WHERE id = ?").param(jetsonId).update();
     deviceTokens.revokeAll(jetsonId);
     jetsons.bumpPeerVersion(jetsonId);
+    revocations.record(
+        RevocationLog.Kind.JETSON, null, jetsonId, jetson.accountId(), jetson.username());
     auditLog.success(caller, "jetson.revoke", "jetson:" + jetsonId, jetson.accountId());
     return jetsons.findById(jetsonId).orElseThrow();
   }

@@ -4,6 +4,7 @@ import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.registry.account.Account;
 import dev.spoq.registry.account.AccountService;
 import dev.spoq.registry.audit.AuditLog;
+import dev.spoq.registry.push.RevocationLog;
 import dev.spoq.registry.security.ApiKeyCaller;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,11 +36,14 @@ public class SshKeyService {
   private final JdbcClient jdbc;
   private final AccountService accounts;
   private final AuditLog auditLog;
+  private final RevocationLog revocations;
 
-  SshKeyService(JdbcClient jdbc, AccountService accounts, AuditLog auditLog) {
+  SshKeyService(
+      JdbcClient jdbc, AccountService accounts, AuditLog auditLog, RevocationLog revocations) {
     this.jdbc = jdbc;
     this.accounts = accounts;
     this.auditLog = auditLog;
+    this.revocations = revocations;
   }
 
   @Transactional
@@ -99,6 +103,7 @@ public class SshKeyService {
     SshKey key = find(account.id(), keyId);
     if (key.revokedAt() == null) {
       jdbc.sql("UPDATE ssh_key SET revoked_at = now() WHERE id = ?").param(keyId).update();
+      revocations.record(RevocationLog.Kind.SSH_KEY, null, null, account.id(), account.username());
       auditLog.success(
           caller,
           "ssh-key.revoke",

@@ -29,15 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  * in a static field for a test class and close it in {@code @AfterAll}). Service tokens exist for
  * {@link #DEFAULT_SERVICES} ({@code registry.serviceToken("dns-api")}); more, or any other {@code
  * spoq.*}/Spring property, via {@code RunningRegistry.builder().serviceToken("x", "...")
- * .property("spoq.domain", "example.test").start()}. Point your service at {@link #baseUrl()} with
- * {@code spoq.registry.service-token = registry.serviceToken("<your-service>")}, or call the
- * internal API with {@link #registryClient(String)}. Set up data THROUGH THE REST API like the web
- * app: {@link #createAccount} (returns the account and an ACCOUNT-scoped API key), {@link
- * #newEnrollmentCode}, {@link #enrollJetson} (returns the device token the agent would hold),
- * {@link #addDevice}, {@link #addSshKey}, {@link #setContainerRoute}, {@link #revokeJetson}, {@link
- * #revokeSshKey}, {@link #rotateDeviceToken}. For anything else use {@link #call} with {@link
- * #adminKey()}, an account key or a device token. The agent-facing and web-app endpoints are listed
- * in {@code device-registry/README.md}.
+ * .property("spoq.domain", "example.test").start()}. {@link #replicaOf} starts a second replica on
+ * the same database (push and revocation tests across replicas). Point your service at {@link
+ * #baseUrl()} with {@code spoq.registry.service-token = registry.serviceToken("<your-service>")},
+ * or call the internal API with {@link #registryClient(String)}. Set up data THROUGH THE REST API
+ * like the web app: {@link #createAccount} (returns the account and an ACCOUNT-scoped API key),
+ * {@link #newEnrollmentCode}, {@link #enrollJetson} (returns the device token the agent would
+ * hold), {@link #addDevice}, {@link #addSshKey}, {@link #setContainerRoute}, {@link #revokeJetson},
+ * {@link #revokeSshKey}, {@link #rotateDeviceToken}. For anything else use {@link #call} with
+ * {@link #adminKey()}, an account key or a device token. The agent-facing and web-app endpoints are
+ * listed in {@code device-registry/README.md}.
  */
 public final class RunningRegistry implements AutoCloseable {
 
@@ -86,6 +87,7 @@ public final class RunningRegistry implements AutoCloseable {
   public static final class Builder {
     private final Map<String, Object> properties = new LinkedHashMap<>();
     private final Map<String, String> serviceTokens = new LinkedHashMap<>();
+    private TestPostgres.Database database;
 
     private Builder() {
       for (String service : DEFAULT_SERVICES) {
@@ -105,6 +107,12 @@ public final class RunningRegistry implements AutoCloseable {
 
     public Builder serviceToken(String service, String token) {
       serviceTokens.put(service, token);
+      return this;
+    }
+
+    /** Runs on an existing database (a replica) instead of a fresh one. */
+    public Builder database(TestPostgres.Database existing) {
+      this.database = existing;
       return this;
     }
 
@@ -144,13 +152,33 @@ public final class RunningRegistry implements AutoCloseable {
     return builder().start();
   }
 
+  /**
+   * A second replica of {@code first}: the same database, service tokens and admin key, its own
+   * port, caches and LISTEN connection (as two registry processes behind a load balancer).
+   */
+  public static RunningRegistry replicaOf(RunningRegistry first) {
+    return replicaOf(first, Map.of());
+  }
+
+  /** {@link #replicaOf(RunningRegistry)} with extra properties for the new replica. */
+  public static RunningRegistry replicaOf(RunningRegistry first, Map<String, ?> extraProperties) {
+    Builder builder =
+        builder()
+            .database(first.database)
+            .property("spoq.security.bootstrap-admin-key", first.adminKey)
+            .properties(extraProperties);
+    first.serviceTokens.forEach(builder::serviceToken);
+    return builder.start();
+  }
+
   /** A registry with extra properties (e.g. {@code spoq.domain}). */
   public static RunningRegistry start(Map<String, ?> extraProperties) {
     return builder().properties(extraProperties).start();
   }
 
   private static RunningRegistry start(Builder builder) {
-    TestPostgres.Database db = TestPostgres.newDatabase("registry");
+    TestPostgres.Database db =
+        builder.database != null ? builder.database : TestPostgres.newDatabase("registry");
     String adminKey = Tokens.generate("spoq_key");
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("spring.config.name", "device-registry");
