@@ -169,11 +169,14 @@ class SshKeysAndRoutesTest {
     Path config = dir.resolve("ssh_config_" + name);
     Files.writeString(config, snippet);
     String resolved = run(List.of("ssh", "-G", "-F", config.toString(), "spoq"));
+    // the router accepts only container-<user> (port 22) and maps it to the route itself
     assertThat(resolved)
-        .contains("hostname 10.20.0.7")
+        .contains("hostname container-" + name)
         .contains("user " + name)
-        .contains("port 2222")
+        .contains("port 22\n")
         .contains("proxyjump " + name + "@ssh.spoq.dev");
+    String direct = run(List.of("ssh", "-G", "-F", config.toString(), "spoq-direct"));
+    assertThat(direct).contains("hostname ssh.spoq.dev").contains("user " + name);
 
     // Jetson accounts have no container
     String jname = SharedRegistry.name("routej");

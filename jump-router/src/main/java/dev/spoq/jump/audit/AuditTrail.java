@@ -4,7 +4,9 @@ import dev.spoq.common.registry.AuditEvent;
 import dev.spoq.common.registry.RegistryClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,9 +17,12 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Audit events: written at once to the dedicated {@code spoq.audit.jump-router} logger as
- * structured key-value pairs, and persisted in the registry by one background thread from a bounded
- * queue. Recording never blocks the caller: when the queue is full the registry copy is dropped
- * (counted in {@code spoq.jump.audit.dropped}); the log line is always written.
+ * structured key-value pairs, and persisted in the registry by background senders from bounded
+ * queues. Recording never blocks the caller. Security events (authentication, bans, refused
+ * targets, logins) have their own queue, drained first; only routine events (session summaries)
+ * give way when the registry cannot keep up. A dropped registry copy is counted in {@code
+ * spoq.jump.audit.events{result="dropped"}} (security ones also in {@code
+ * spoq.jump.audit.security.dropped}); the log line is always written.
  */
 public class AuditTrail implements AutoCloseable {
 
@@ -27,23 +32,37 @@ public class AuditTrail implements AutoCloseable {
   private static final int ATTEMPTS = 3;
 
   private final RegistryClient registry;
+  private static final int SENDERS = 3;
+
   private final BlockingQueue<AuditEvent> queue;
+  private final BlockingQueue<AuditEvent> security;
   private final Counter dropped;
+  private final Counter droppedSecurity;
   private final Counter delivered;
   private final Counter failed;
-  private final Thread sender;
+  private final List<Thread> senders = new ArrayList<>();
   private volatile boolean running = true;
 
   public AuditTrail(RegistryClient registry, int capacity, MeterRegistry meters) {
     this.registry = registry;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.security = new ArrayBlockingQueue<>(capacity);
     this.dropped = meters.counter("spoq.jump.audit.events", "result", "dropped");
+    this.droppedSecurity = meters.counter("spoq.jump.audit.security.dropped");
     this.delivered = meters.counter("spoq.jump.audit.events", "result", "delivered");
     this.failed = meters.counter("spoq.jump.audit.events", "result", "failed");
-    meters.gauge("spoq.jump.audit.queue", queue, BlockingQueue::size);
-    this.sender = new Thread(this::deliverLoop, "jump-audit-sender");
-    sender.setDaemon(true);
-    sender.start();
+    meters.gauge("spoq.jump.audit.queue", this, AuditTrail::pending);
+    for (int i = 1; i <= SENDERS; i++) {
+      Thread sender = new Thread(this::deliverLoop, "jump-audit-sender-" + i);
+      sender.setDaemon(true);
+      sender.start();
+      senders.add(sender);
+    }
+  }
+
+  /** Routine events give way to security events when the registry is slow. */
+  static boolean isRoutine(String action) {
+    return "ssh.session".equals(action);
   }
 
   /**
@@ -71,21 +90,29 @@ public class AuditTrail implements AutoCloseable {
             .addKeyValue("audit.outcome", outcome);
     safeDetails.forEach((k, v) -> line.addKeyValue("audit.details." + k, v));
     line.log("{} {} {} -> {} from {}", action, outcome, actor, target, sourceIp);
-    if (!queue.offer(new AuditEvent(actor, action, target, sourceIp, outcome, safeDetails))) {
+    AuditEvent event = new AuditEvent(actor, action, target, sourceIp, outcome, safeDetails);
+    if (isRoutine(action)) {
+      if (!queue.offer(event)) {
+        dropped.increment();
+      }
+    } else if (!security.offer(event)) {
       dropped.increment();
+      droppedSecurity.increment();
     }
   }
 
   /** Events waiting to reach the registry. */
   public int pending() {
-    return queue.size();
+    return queue.size() + security.size();
   }
 
   private void deliverLoop() {
-    while (running || !queue.isEmpty()) {
-      AuditEvent event;
+    while (running || pending() > 0) {
+      AuditEvent event = security.poll();
       try {
-        event = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (event == null) {
+          event = queue.poll(50, TimeUnit.MILLISECONDS);
+        }
       } catch (InterruptedException e) {
         if (!running) {
           break;
@@ -128,13 +155,17 @@ public class AuditTrail implements AutoCloseable {
   @Override
   public void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!queue.isEmpty() && System.nanoTime() < deadline) {
+    while (pending() > 0 && System.nanoTime() < deadline) {
       sleep(20);
     }
     running = false;
-    sender.interrupt();
+    for (Thread sender : senders) {
+      sender.interrupt();
+    }
     try {
-      sender.join(2000);
+      for (Thread sender : senders) {
+        sender.join(2000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,14 +1,14 @@
 package dev.spoq.jump.auth;
 
 import dev.spoq.common.registry.RegistryUnavailableException;
-import dev.spoq.jump.audit.AuditTrail;
+import dev.spoq.jump.limits.ConnectionGuard;
 import dev.spoq.jump.session.RouterMetrics;
 import dev.spoq.jump.session.RouterSession;
 import dev.spoq.jump.session.SessionTracker;
+import java.io.IOException;
 import java.security.PublicKey;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Public-key authentication against the user's active keys in the registry (short cache). Refuses
- * when the registry cannot answer (fail closed) and when the user already has her maximum number of
- * sessions. Every refused key is audited with its SHA256 fingerprint.
+ * when the registry cannot answer (fail closed). A registered key of a user who already has her
+ * maximum number of sessions, or whose (address, username) pair is banned, gets an SSH disconnect
+ * saying so instead of the "Permission denied" of a wrong key. Refused keys are remembered with
+ * their SHA256 fingerprints for the connection's one {@code ssh.auth.failure} event.
  */
 public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
 
@@ -26,19 +28,19 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
 
   private final RegistryLookups lookups;
   private final SessionTracker tracker;
-  private final AuditTrail audit;
+  private final ConnectionGuard guard;
   private final RouterMetrics metrics;
   private final int maxSessionsPerUser;
 
   public RegistryKeyAuthenticator(
       RegistryLookups lookups,
       SessionTracker tracker,
-      AuditTrail audit,
+      ConnectionGuard guard,
       RouterMetrics metrics,
       int maxSessionsPerUser) {
     this.lookups = lookups;
     this.tracker = tracker;
-    this.audit = audit;
+    this.guard = guard;
     this.metrics = metrics;
     this.maxSessionsPerUser = maxSessionsPerUser;
   }
@@ -48,7 +50,14 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
     RouterSession state = RouterSession.of(session);
     String fingerprint = KeyUtils.getFingerPrint(key);
     if (!RegistryLookups.isValidUsername(username)) {
-      return refuse(state, username, fingerprint, "invalid-username", true);
+      return refuse(state, null, fingerprint, "invalid-username", true);
+    }
+    if (guard.isBanned(state.sourceIp(), username)) {
+      refuse(state, username, fingerprint, "banned", false);
+      return disconnect(
+          session,
+          SshConstants.SSH2_DISCONNECT_HOST_NOT_ALLOWED_TO_CONNECT,
+          "too many failed logins as " + username + " from your address; try again later");
     }
     List<PublicKey> keys;
     try {
@@ -62,7 +71,11 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
       return refuse(state, username, fingerprint, "unknown-key", true);
     }
     if (!state.isAuthenticated() && tracker.sessionsOf(username) >= maxSessionsPerUser) {
-      return refuse(state, username, fingerprint, "too-many-sessions", false);
+      refuse(state, username, fingerprint, "too-many-sessions", false);
+      return disconnect(
+          session,
+          SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS,
+          "too many sessions for " + username + " (max " + maxSessionsPerUser + ")");
     }
     state.acceptedKey(username, fingerprint);
     return true;
@@ -74,31 +87,20 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
       String fingerprint,
       String reason,
       boolean countsTowardsBan) {
-    state.failedAttempt();
+    state.failedAttempt(username, fingerprint, reason);
     if (countsTowardsBan) {
       state.rejectKey();
     }
     metrics.authFailure();
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("keyFingerprint", fingerprint);
-    details.put("reason", reason);
-    details.put("method", "publickey");
-    boolean valid = RegistryLookups.isValidUsername(username);
-    if (!valid) {
-      details.put("username", username == null ? "" : truncate(username));
-    }
-    audit.record(
-        valid ? "user:" + username : "anonymous",
-        "ssh.auth.failure",
-        "jump-router",
-        state.sourceIp(),
-        "too-many-sessions".equals(reason) ? "DENIED" : "FAILURE",
-        details);
     return false;
   }
 
-  private static String truncate(String s) {
-    String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() > 64 ? printable.substring(0, 64) : printable;
+  private static boolean disconnect(ServerSession session, int code, String text) {
+    try {
+      session.disconnect(code, text);
+    } catch (IOException e) {
+      session.close(true);
+    }
+    return false;
   }
 }

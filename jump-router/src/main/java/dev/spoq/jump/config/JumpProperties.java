@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -48,17 +49,33 @@ public record JumpProperties(
       @DefaultValue("30m") @NotNull Duration idle,
       @DefaultValue("15s") @NotNull Duration channelOpen) {}
 
-  /** Abuse limits. */
+  /**
+   * Abuse limits; see {@code limits.ConnectionGuard}.
+   *
+   * @param unauthenticatedPerMinutePerIp refill of an address's failure budget (connections that
+   *     end unauthenticated); authenticated connections cost nothing
+   * @param unauthenticatedBurstPerIp size of that budget; once spent, the address may hold only one
+   *     unauthenticated connection at a time
+   * @param maxAuthFailures failed logins of one (address, username) before that pair is banned
+   * @param maxAuthFailuresPerAddress failed logins from one address (any usernames) before the
+   *     address is banned
+   * @param maxStartups OpenSSH's {@code start:rate:full} random early drop of unauthenticated
+   *     connections
+   * @param perSourceMaxStartups unauthenticated connections one address may hold at once
+   * @param maxChannelsPerSession open channels per connection; one more is refused alone
+   */
   public record Limits(
-      @DefaultValue("30") @Min(1) int connectionsPerMinutePerIp,
-      @DefaultValue("10") @Min(1) int connectionBurstPerIp,
+      @DefaultValue("30") @Min(1) int unauthenticatedPerMinutePerIp,
+      @DefaultValue("10") @Min(1) int unauthenticatedBurstPerIp,
       @DefaultValue("5") @Min(1) int maxAuthFailures,
+      @DefaultValue("30") @Min(1) int maxAuthFailuresPerAddress,
       @DefaultValue("10m") @NotNull Duration authFailureWindow,
       @DefaultValue("10m") @NotNull Duration banDuration,
       @DefaultValue("10") @Min(1) int maxSessionsPerUser,
-      @DefaultValue("10") @Min(1) int maxChannelsPerSession,
+      @DefaultValue("100") @Min(1) int maxChannelsPerSession,
       @DefaultValue("6") @Min(1) int maxAuthAttemptsPerConnection,
-      @DefaultValue("100") @Min(1) int maxUnauthenticatedConnections) {}
+      @DefaultValue("10:30:100") @Pattern(regexp = "\\d+:\\d+:\\d+") String maxStartups,
+      @DefaultValue("10") @Min(1) int perSourceMaxStartups) {}
 
   /** How long registry answers (keys, routes) are reused; keep well under 60 s. */
   public record Cache(

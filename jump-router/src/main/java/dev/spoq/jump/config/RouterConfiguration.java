@@ -4,18 +4,29 @@ import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.common.web.RequestSizeLimitFilter;
 import dev.spoq.jump.audit.AuditTrail;
 import dev.spoq.jump.auth.RegistryLookups;
+import dev.spoq.jump.limits.ConnectionGuard;
+import dev.spoq.jump.limits.SharedLimits;
 import dev.spoq.jump.session.RouterMetrics;
 import dev.spoq.jump.ssh.JumpSshServer;
 import dev.spoq.jump.ssh.SshServerHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableSchedulerLock(defaultLockAtMostFor = "PT5M")
 @EnableConfigurationProperties({JumpProperties.class, RegistryProperties.class})
 class RouterConfiguration {
 
@@ -49,9 +60,32 @@ class RouterConfiguration {
   }
 
   @Bean
+  ConnectionGuard connectionGuard(JumpProperties props, RouterMetrics metrics, AuditTrail audit) {
+    return new ConnectionGuard(props.limits(), metrics, audit, Clock.systemUTC());
+  }
+
+  @Bean
+  SharedLimits sharedLimits(JdbcClient jdbc, ConnectionGuard guard, JumpProperties props) {
+    return new SharedLimits(jdbc, guard, props.limits(), Clock.systemUTC());
+  }
+
+  @Bean
+  LockProvider lockProvider(DataSource dataSource) {
+    return new JdbcTemplateLockProvider(
+        JdbcTemplateLockProvider.Configuration.builder()
+            .withJdbcTemplate(new JdbcTemplate(dataSource))
+            .usingDbTime()
+            .build());
+  }
+
+  @Bean
   JumpSshServer jumpSshServer(
-      JumpProperties props, RegistryLookups lookups, AuditTrail audit, RouterMetrics metrics) {
-    return new JumpSshServer(props, lookups, audit, metrics);
+      JumpProperties props,
+      RegistryLookups lookups,
+      AuditTrail audit,
+      RouterMetrics metrics,
+      ConnectionGuard guard) {
+    return new JumpSshServer(props, lookups, audit, metrics, guard);
   }
 
   @Bean

@@ -1,16 +1,15 @@
 package dev.spoq.jump.forward;
 
 import dev.spoq.jump.audit.AuditTrail;
+import dev.spoq.jump.session.ChannelQuota;
 import dev.spoq.jump.session.RouterMetrics;
 import dev.spoq.jump.session.RouterSession;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -23,20 +22,22 @@ import org.apache.sshd.server.forward.TcpipServerChannel;
  * {@code direct-tcpip} (what {@code ssh -J} uses): the requested host name is checked by {@link
  * ContainerTargetPolicy} and replaced by the registry route before MINA connects, so no DNS look-up
  * of user input ever happens. Refusals are {@code SSH_OPEN_ADMINISTRATIVELY_PROHIBITED} and
- * audited; bytes are counted into the session.
+ * audited; allowed forwards and bytes are counted into the session summary.
  */
 public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
 
   private final ContainerTargetPolicy policy;
   private final AuditTrail audit;
   private final RouterMetrics metrics;
+  private final ChannelQuota quota;
 
   public OwnContainerTcpipFactory(
-      ContainerTargetPolicy policy, AuditTrail audit, RouterMetrics metrics) {
+      ContainerTargetPolicy policy, AuditTrail audit, RouterMetrics metrics, ChannelQuota quota) {
     super(TcpForwardingFilter.Type.Direct);
     this.policy = policy;
     this.audit = audit;
     this.metrics = metrics;
+    this.quota = quota;
   }
 
   @Override
@@ -59,6 +60,10 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
       String originatorIp = buffer.getString();
       int originatorPort = buffer.getInt();
       state = RouterSession.of(getSession());
+      OpenFuture full = quota.reserve(this, state);
+      if (full != null) {
+        return full;
+      }
       String requested = host + ":" + port;
       ContainerTargetPolicy.Decision decision =
           policy.decide(getSession().getUsername(), host, port);
@@ -74,27 +79,15 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
             state.sourceIp(),
             "DENIED",
             details);
-        OpenFuture refused = new DefaultOpenFuture(this, this);
-        try {
-          refused.setException(
-              new SshChannelOpenException(
-                  getChannelId(),
-                  SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                  "Connection denied: only container-" + getSession().getUsername() + " allowed"));
-        } finally {
-          close(true);
-        }
-        return refused;
+        state.forwardDecided(false);
+        return ChannelQuota.failed(
+            this,
+            SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+            "only container-" + getSession().getUsername() + " is allowed");
       }
-      details.put("route", decision.route().host() + ":" + decision.route().port());
+      // Allowed forwards are counted into the session summary, not audited one by one.
       metrics.forward("allowed");
-      audit.record(
-          state.actor(),
-          "ssh.forward.allowed",
-          truncate(requested),
-          state.sourceIp(),
-          "SUCCESS",
-          details);
+      state.forwardDecided(true);
       Buffer resolved = new ByteArrayBuffer();
       resolved.putString(decision.route().host());
       resolved.putUInt(decision.route().port());

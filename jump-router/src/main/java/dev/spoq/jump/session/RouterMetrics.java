@@ -12,7 +12,6 @@ public class RouterMetrics {
   private final AtomicInteger unauthenticated = new AtomicInteger();
   private final Counter authFailures;
   private final Counter authSuccesses;
-  private final Counter bans;
   private final Counter bytesUp;
   private final Counter bytesDown;
 
@@ -22,7 +21,6 @@ public class RouterMetrics {
     meters.gauge("spoq.jump.sessions.unauthenticated", unauthenticated);
     authFailures = meters.counter("spoq.jump.auth", "result", "failure");
     authSuccesses = meters.counter("spoq.jump.auth", "result", "success");
-    bans = meters.counter("spoq.jump.bans");
     bytesUp =
         Counter.builder("spoq.jump.bytes.relayed")
             .tag("direction", "client-to-target")
@@ -51,12 +49,21 @@ public class RouterMetrics {
     authSuccesses.increment();
   }
 
-  public void ban() {
-    bans.increment();
+  public void ban(String scope) {
+    meters.counter("spoq.jump.bans", "scope", scope).increment();
+  }
+
+  /** Connections that ended without authenticating (raw probes, wrong keys, stalled kex). */
+  public void closedUnauthenticated() {
+    meters.counter("spoq.jump.connections.unauthenticated.closed").increment();
   }
 
   public void connectionRefused(String reason) {
     meters.counter("spoq.jump.connections.refused", "reason", reason).increment();
+  }
+
+  public void channelRefused(String reason) {
+    meters.counter("spoq.jump.channels.refused", "reason", reason).increment();
   }
 
   public void forward(String outcome) {

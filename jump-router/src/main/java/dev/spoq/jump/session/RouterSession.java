@@ -21,14 +21,23 @@ public final class RouterSession {
   private final AtomicLong targetToClient = new AtomicLong();
   private final AtomicInteger rejectedKeys = new AtomicInteger();
   private final AtomicInteger failedAttempts = new AtomicInteger();
+  private final AtomicInteger openChannels = new AtomicInteger();
+  private final AtomicInteger channelsOpened = new AtomicInteger();
+  private final AtomicInteger channelsRefused = new AtomicInteger();
+  private final AtomicInteger forwardsAllowed = new AtomicInteger();
+  private final AtomicInteger forwardsDenied = new AtomicInteger();
   private final RouterMetrics metrics;
   private volatile String username;
+  private volatile String attemptedUsername;
+  private volatile String lastFailureReason;
+  private final java.util.List<String> refusedFingerprints =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private volatile String keyFingerprint;
   private volatile Instant authenticatedAt;
   private volatile boolean countedAsUserSession;
   private Closeable upstream;
 
-  RouterSession(String sourceIp, RouterMetrics metrics) {
+  public RouterSession(String sourceIp, RouterMetrics metrics) {
     this.sourceIp = sourceIp;
     this.metrics = metrics;
   }
@@ -42,7 +51,7 @@ public final class RouterSession {
     return state;
   }
 
-  static String ipOf(SocketAddress address) {
+  public static String ipOf(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress().getHostAddress();
     }
@@ -62,7 +71,8 @@ public final class RouterSession {
   }
 
   public String actor() {
-    return username == null ? "anonymous" : "user:" + username;
+    String who = username != null ? username : attemptedUsername;
+    return who == null ? "anonymous" : "user:" + who;
   }
 
   public String keyFingerprint() {
@@ -80,9 +90,43 @@ public final class RouterSession {
     return rejectedKeys.incrementAndGet();
   }
 
-  /** Any refused authentication attempt (also registry outages and session limits). */
-  public void failedAttempt() {
+  /**
+   * Any refused authentication attempt (also registry outages and session limits); summed up in one
+   * {@code ssh.auth.failure} event when the connection closes unauthenticated.
+   */
+  public void failedAttempt(String attempted, String fingerprint, String reason) {
     failedAttempts.incrementAndGet();
+    this.attemptedUsername = attempted;
+    this.lastFailureReason = reason;
+    if (fingerprint != null && refusedFingerprints.size() < 8) {
+      refusedFingerprints.add(fingerprint);
+    }
+  }
+
+  /** The (valid) username the client last tried, or null. */
+  public String attemptedUsername() {
+    return attemptedUsername;
+  }
+
+  public String lastFailureOutcome() {
+    return "too-many-sessions".equals(lastFailureReason) ? "DENIED" : "FAILURE";
+  }
+
+  /** The details of the connection's {@code ssh.auth.failure} event. */
+  public java.util.Map<String, Object> failureDetails() {
+    java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("reason", String.valueOf(lastFailureReason));
+    details.put("method", "publickey");
+    details.put("attempts", failedAttempts.get());
+    synchronized (refusedFingerprints) {
+      details.put("keyFingerprints", String.join(",", refusedFingerprints));
+      if (!refusedFingerprints.isEmpty()) {
+        details.put("keyFingerprint", refusedFingerprints.get(refusedFingerprints.size() - 1));
+      }
+    }
+    details.put(
+        "durationMillis", java.time.Duration.between(connectedAt, Instant.now()).toMillis());
+    return details;
   }
 
   public int failedAttempts() {
@@ -108,6 +152,52 @@ public final class RouterSession {
 
   public Instant authenticatedAt() {
     return authenticatedAt;
+  }
+
+  /**
+   * Reserves a slot for a new channel of this connection; false when {@code max} are open already
+   * (then only that channel is refused). A reserved slot is given back by {@link #channelClosed()}.
+   */
+  public boolean tryOpenChannel(int max) {
+    while (true) {
+      int open = openChannels.get();
+      if (open >= max) {
+        channelsRefused.incrementAndGet();
+        return false;
+      }
+      if (openChannels.compareAndSet(open, open + 1)) {
+        channelsOpened.incrementAndGet();
+        return true;
+      }
+    }
+  }
+
+  public void channelClosed() {
+    openChannels.decrementAndGet();
+  }
+
+  public int openChannels() {
+    return openChannels.get();
+  }
+
+  public int channelsOpened() {
+    return channelsOpened.get();
+  }
+
+  public int channelsRefused() {
+    return channelsRefused.get();
+  }
+
+  public void forwardDecided(boolean allowed) {
+    (allowed ? forwardsAllowed : forwardsDenied).incrementAndGet();
+  }
+
+  public int forwardsAllowed() {
+    return forwardsAllowed.get();
+  }
+
+  public int forwardsDenied() {
+    return forwardsDenied.get();
   }
 
   /** Payload bytes moved from the user towards her container. */

@@ -2,26 +2,36 @@ package dev.spoq.jump.session;
 
 import dev.spoq.jump.audit.AuditTrail;
 import dev.spoq.jump.limits.ConnectionGuard;
+import dev.spoq.jump.limits.SampledLog;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Follows every SSH connection: attaches its {@link RouterSession}, counts sessions (total and per
- * user), audits connection, authentication success, session start and end (with bytes and
- * duration), and reports connections that ended after failed authentication to the {@link
- * ConnectionGuard} (which bans repeat offenders).
+ * Follows every SSH connection: admits or refuses it through the {@link ConnectionGuard} (a refused
+ * connection gets an SSH disconnect with the reason), attaches its {@link RouterSession}, counts
+ * sessions (total and per user), audits authentication and one summary per session, and reports
+ * connections that ended unauthenticated to the guard. Connections that never authenticate are
+ * counted in metrics and sampled in the log, not audited one by one.
  */
 public class SessionTracker implements SessionListener {
+
+  private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
+  private static final AttributeKey<ConnectionGuard.Refusal> REFUSED = new AttributeKey<>();
 
   private final AuditTrail audit;
   private final RouterMetrics metrics;
   private final ConnectionGuard guard;
+  private final SampledLog refusals = new SampledLog(Duration.ofSeconds(10));
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
 
   public SessionTracker(AuditTrail audit, RouterMetrics metrics, ConnectionGuard guard) {
@@ -42,17 +52,21 @@ public class SessionTracker implements SessionListener {
 
   @Override
   public void sessionCreated(Session session) {
-    RouterSession state =
-        new RouterSession(RouterSession.ipOf(session.getRemoteAddress()), metrics);
-    session.setAttribute(RouterSession.KEY, state);
+    String ip = RouterSession.ipOf(session.getRemoteAddress());
+    ConnectionGuard.Refusal refusal = guard.admit(session.getRemoteAddress());
+    if (refusal != null) {
+      session.setAttribute(REFUSED, refusal);
+      refusals.refused(refusal.reason(), ip);
+      try {
+        // Before key exchange the disconnect goes out in plaintext: OpenSSH prints the text.
+        session.disconnect(refusal.code(), refusal.text());
+      } catch (IOException e) {
+        session.close(true);
+      }
+      return;
+    }
+    session.setAttribute(RouterSession.KEY, new RouterSession(ip, metrics));
     metrics.unauthenticatedConnections().incrementAndGet();
-    audit.record(
-        "anonymous",
-        "ssh.connection.open",
-        "jump-router",
-        state.sourceIp(),
-        "SUCCESS",
-        Map.of("client", String.valueOf(session.getRemoteAddress())));
   }
 
   @Override
@@ -69,6 +83,7 @@ public class SessionTracker implements SessionListener {
       state.acceptedKey(username, null);
     }
     state.authenticated(true);
+    guard.authenticated(state.sourceIp());
     metrics.unauthenticatedConnections().decrementAndGet();
     metrics.activeSessions().incrementAndGet();
     perUser.computeIfAbsent(username, u -> new AtomicInteger()).incrementAndGet();
@@ -76,15 +91,11 @@ public class SessionTracker implements SessionListener {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("keyFingerprint", String.valueOf(state.keyFingerprint()));
     details.put("method", "publickey");
+    if (state.rejectedKeys() > 0) {
+      details.put("keysRefusedBefore", state.rejectedKeys());
+    }
     audit.record(
         state.actor(), "ssh.auth.success", "jump-router", state.sourceIp(), "SUCCESS", details);
-    audit.record(
-        state.actor(),
-        "ssh.session.start",
-        "jump-router",
-        state.sourceIp(),
-        "SUCCESS",
-        Map.of("keyFingerprint", String.valueOf(state.keyFingerprint())));
   }
 
   @Override
@@ -99,33 +110,43 @@ public class SessionTracker implements SessionListener {
       if (state.countedAsUserSession()) {
         perUser.computeIfPresent(state.username(), (u, n) -> n.decrementAndGet() <= 0 ? null : n);
       }
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("bytesClientToTarget", state.clientToTarget());
-      details.put("bytesTargetToClient", state.targetToClient());
-      details.put(
-          "durationMillis", Duration.between(state.authenticatedAt(), Instant.now()).toMillis());
-      audit.record(
-          state.actor(), "ssh.session.end", "jump-router", state.sourceIp(), "SUCCESS", details);
-    } else {
-      metrics.unauthenticatedConnections().decrementAndGet();
-      if (state.rejectedKeys() > 0) {
-        guard.authenticationFailed(state.sourceIp());
-      }
       audit.record(
           state.actor(),
-          "ssh.connection.close",
+          "ssh.session",
           "jump-router",
           state.sourceIp(),
-          state.failedAttempts() > 0 ? "FAILURE" : "SUCCESS",
-          Map.of(
-              "authenticated",
-              false,
-              "rejectedKeys",
-              state.rejectedKeys(),
-              "failedAttempts",
-              state.failedAttempts(),
-              "durationMillis",
-              Duration.between(state.connectedAt(), Instant.now()).toMillis()));
+          "SUCCESS",
+          summary(state, Duration.between(state.authenticatedAt(), Instant.now())));
+      return;
     }
+    metrics.unauthenticatedConnections().decrementAndGet();
+    metrics.closedUnauthenticated();
+    boolean failedLogin = state.rejectedKeys() > 0;
+    guard.closedUnauthenticated(state.sourceIp(), state.attemptedUsername(), failedLogin);
+    if (state.failedAttempts() > 0) {
+      // One event per connection however many keys it offered (agents offer several).
+      audit.record(
+          state.actor(),
+          "ssh.auth.failure",
+          "jump-router",
+          state.sourceIp(),
+          state.lastFailureOutcome(),
+          state.failureDetails());
+    } else {
+      log.debug("connection from {} closed before authentication", state.sourceIp());
+    }
+  }
+
+  private static Map<String, Object> summary(RouterSession state, Duration duration) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("keyFingerprint", String.valueOf(state.keyFingerprint()));
+    details.put("durationMillis", duration.toMillis());
+    details.put("bytesClientToTarget", state.clientToTarget());
+    details.put("bytesTargetToClient", state.targetToClient());
+    details.put("channelsOpened", state.channelsOpened());
+    details.put("channelsRefused", state.channelsRefused());
+    details.put("forwardsAllowed", state.forwardsAllowed());
+    details.put("forwardsDenied", state.forwardsDenied());
+    return details;
   }
 }

@@ -8,6 +8,7 @@ import dev.spoq.jump.forward.ContainerTargetPolicy;
 import dev.spoq.jump.forward.DenyByDefaultForwardingFilter;
 import dev.spoq.jump.forward.OwnContainerTcpipFactory;
 import dev.spoq.jump.limits.ConnectionGuard;
+import dev.spoq.jump.session.ChannelQuota;
 import dev.spoq.jump.session.RouterMetrics;
 import dev.spoq.jump.session.SessionTracker;
 import dev.spoq.jump.upstream.DirectLoginFactory;
@@ -15,7 +16,6 @@ import dev.spoq.jump.upstream.UpstreamConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +28,6 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -55,12 +54,16 @@ public class JumpSshServer implements SmartLifecycle {
   private volatile KeyPair upstreamKey;
 
   public JumpSshServer(
-      JumpProperties props, RegistryLookups lookups, AuditTrail audit, RouterMetrics metrics) {
+      JumpProperties props,
+      RegistryLookups lookups,
+      AuditTrail audit,
+      RouterMetrics metrics,
+      ConnectionGuard guard) {
     this.props = props;
     this.lookups = lookups;
     this.audit = audit;
     this.metrics = metrics;
-    this.guard = new ConnectionGuard(props.limits(), metrics, audit, Clock.systemUTC());
+    this.guard = guard;
     this.tracker = new SessionTracker(audit, metrics, guard);
   }
 
@@ -87,29 +90,29 @@ public class JumpSshServer implements SmartLifecycle {
     ssh.setHostBasedAuthenticator(null);
     ssh.setPublickeyAuthenticator(
         new RegistryKeyAuthenticator(
-            lookups, tracker, audit, metrics, props.limits().maxSessionsPerUser()));
+            lookups, tracker, guard, metrics, props.limits().maxSessionsPerUser()));
     ContainerTargetPolicy policy = new ContainerTargetPolicy(lookups);
     ssh.setForwardingFilter(new DenyByDefaultForwardingFilter(policy));
     ssh.setAgentFactory(null);
+    ChannelQuota quota = new ChannelQuota(props.limits().maxChannelsPerSession(), metrics);
     ssh.setChannelFactories(
         List.of(
-            ChannelSessionFactory.INSTANCE, new OwnContainerTcpipFactory(policy, audit, metrics)));
+            new LimitedChannelSessionFactory(quota),
+            new OwnContainerTcpipFactory(policy, audit, metrics, quota)));
     DirectLoginFactory login = new DirectLoginFactory(upstream, lookups, audit, pumps);
     ssh.setShellFactory(login);
     ssh.setCommandFactory(login);
     ssh.setSubsystemFactories(List.of(login));
-    // The guard must run before the tracker so a refused connection is never counted.
-    ssh.addSessionListener(guard);
     ssh.addSessionListener(tracker);
+    ssh.setSessionDisconnectHandler(new DisconnectReasons(props.timeouts().loginGrace()));
 
     CoreModuleProperties.SERVER_IDENTIFICATION.set(ssh, props.ssh().serverVersion());
     CoreModuleProperties.AUTH_TIMEOUT.set(ssh, props.timeouts().loginGrace());
     CoreModuleProperties.IDLE_TIMEOUT.set(ssh, props.timeouts().idle());
     CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(ssh, props.timeouts().channelOpen());
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(ssh, props.limits().maxAuthAttemptsPerConnection());
-    // MINA refuses a new channel only when more than this many are open already.
-    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(
-        ssh, Math.max(0, props.limits().maxChannelsPerSession() - 1));
+    // MINA's own channel cap kills the whole connection; ChannelQuota refuses only the channel.
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(ssh, Integer.MAX_VALUE);
     CoreModuleProperties.AUTH_METHODS.set(ssh, "publickey");
     try {
       ssh.start();

@@ -2,6 +2,7 @@ package dev.spoq.jump.testing;
 
 import dev.spoq.jump.JumpRouterApplication;
 import dev.spoq.jump.ssh.JumpSshServer;
+import dev.spoq.testsupport.postgres.TestPostgres;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The real jump-router, started in-process on free ports (SSH on 127.0.0.1) with its keys in a
- * directory of the caller. Other modules' tests may use it too.
+ * directory of the caller, on a fresh PostgreSQL database unless {@code spring.datasource.url} is
+ * given. Other modules' tests may use it too.
  */
 public final class RunningRouter implements AutoCloseable {
 
@@ -38,6 +40,9 @@ public final class RunningRouter implements AutoCloseable {
     props.put(
         "spoq.jump.upstream.client-key-path", stateDir.resolve("upstream_ed25519_key").toString());
     props.put("spoq.jump.upstream.login-user", System.getProperty("user.name"));
+    if (!extra.containsKey("spring.datasource.url")) {
+      props.putAll(database(TestPostgres.newDatabase("jump_router")));
+    }
     props.putAll(extra);
     // As command-line arguments: they win over the module's jump-router.yml.
     String[] args =
@@ -47,6 +52,17 @@ public final class RunningRouter implements AutoCloseable {
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(JumpRouterApplication.class).run(args);
     return new RunningRouter(context);
+  }
+
+  /**
+   * The {@code spring.datasource.*} properties of a database, to start several routers (replicas)
+   * on one database.
+   */
+  public static Map<String, String> database(TestPostgres.Database db) {
+    return Map.of(
+        "spring.datasource.url", db.jdbcUrl(),
+        "spring.datasource.username", db.username(),
+        "spring.datasource.password", db.password());
   }
 
   public JumpSshServer server() {
