@@ -113,7 +113,7 @@ public class Agent implements AutoCloseable {
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
         Executors.newScheduledThreadPool(
-            4,
+            6,
             r -> {
               Thread t = new Thread(r, "agent-loop");
               t.setDaemon(true);
@@ -142,8 +142,15 @@ public class Agent implements AutoCloseable {
     statusServer.start();
 
     every(config.peerPollInterval(), this::syncPeers);
-    every(config.upnpRefresh(), upnp::mapOrRefresh);
-    every(config.publicIpInterval(), this::checkPublicIp);
+    loops.scheduleWithFixedDelay(
+        guarded("UPnP maintenance", this::maintainUpnp), 0, 1000, TimeUnit.MILLISECONDS);
+    // A fixed rate (not a delay after the previous check): a new address is seen within one
+    // interval however long a check takes.
+    loops.scheduleAtFixedRate(
+        guarded("public IP check", this::checkPublicIp),
+        0,
+        Math.max(100, config.publicIpInterval().toMillis()),
+        TimeUnit.MILLISECONDS);
     every(config.healthInterval(), this::healthTick);
     every(config.reportInterval(), this::report);
     if (config.relayEnabled()) {
@@ -210,6 +217,18 @@ public class Agent implements AutoCloseable {
     } catch (ControlPlaneException e) {
       registryError = e.getMessage();
       log.warn("peer sync skipped: {}", e.getMessage());
+    }
+  }
+
+  // ---- UPnP --------------------------------------------------------------------------------
+
+  /** One maintenance turn; a change between active and not active is reported at once. */
+  void maintainUpnp() {
+    boolean wasActive = "active".equals(upnp.snapshot().status());
+    upnp.maintain();
+    boolean active = "active".equals(upnp.snapshot().status());
+    if (wasActive != active && lastReport != null) {
+      report();
     }
   }
 
@@ -283,9 +302,6 @@ public class Agent implements AutoCloseable {
       }
       if (!upnp.refreshedWithinLease()) {
         return "UPnP mapping not refreshed within its lease";
-      }
-      if (!upnp.mappingPresent()) {
-        return "UPnP mapping no longer listed by the gateway";
       }
     }
     DdnsClient.Snapshot d = ddns.snapshot();

@@ -29,10 +29,13 @@ public record AgentConfig(
     Duration upnpLease,
     Duration upnpRefresh,
     Duration upnpDiscoveryTimeout,
+    Duration upnpCheckInterval,
+    Duration upnpRepairBackoffMax,
     int upnpExternalPort,
     List<Integer> upnpAlternativePorts,
     String upnpDescription,
     Duration publicIpInterval,
+    Duration publicIpEchoInterval,
     List<String> stunServers,
     List<String> echoUrls,
     Duration publicIpTimeout,
@@ -65,6 +68,10 @@ public record AgentConfig(
     if (!iface.matches("[A-Za-z0-9_=+.-]{1,15}")) {
       throw new ConfigException("wireguard.interface is not a valid interface name: " + iface);
     }
+    Duration repairBackoffMax = s.duration("upnp.repair-backoff-max");
+    if (repairBackoffMax.compareTo(s.duration("upnp.refresh")) > 0) {
+      repairBackoffMax = s.duration("upnp.refresh");
+    }
     return new AgentConfig(
         stateDir,
         uri(s, "registry.url"),
@@ -88,10 +95,13 @@ public record AgentConfig(
         s.duration("upnp.lease"),
         s.duration("upnp.refresh"),
         s.duration("upnp.discovery-timeout"),
+        s.duration("upnp.check-interval"),
+        repairBackoffMax,
         s.integer("upnp.external-port"),
         s.list("upnp.alternative-ports").stream().map(Integer::parseInt).toList(),
         s.string("upnp.description"),
         s.duration("publicip.interval"),
+        s.duration("publicip.echo-interval"),
         s.list("publicip.stun-servers"),
         s.list("publicip.echo-urls"),
         s.duration("publicip.timeout"),

@@ -34,11 +34,14 @@ final class Defaults {
     put("upnp.lease", "3600s");
     put("upnp.refresh", "50m");
     put("upnp.discovery-timeout", "3s");
+    put("upnp.check-interval", "5s");
+    put("upnp.repair-backoff-max", "10s");
     put("upnp.external-port", "51820");
     put("upnp.alternative-ports", "51821,51822,51823,51824,51825,52820,53820,54820,55820");
     put("upnp.description", "Spoq WireGuard");
 
-    put("publicip.interval", "60s");
+    put("publicip.interval", "10s");
+    put("publicip.echo-interval", "5m");
     put("publicip.stun-servers", "stun.cloudflare.com:3478,stun.l.google.com:19302");
     put("publicip.echo-urls", "https://api.ipify.org,https://ifconfig.me/ip");
     put("publicip.timeout", "3s");

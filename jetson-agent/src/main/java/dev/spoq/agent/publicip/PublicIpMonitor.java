@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Learns the public IPv4 address from three kinds of sources and compares them: the gateway (UPnP
- * GetExternalIPAddress), STUN servers and HTTPS echo services. What the outside world sees (STUN,
- * echo) wins; a gateway address that differs from it means carrier-grade NAT, where a port forward
- * cannot work.
+ * GetExternalIPAddress), STUN servers and HTTPS echo services. The gateway and STUN are cheap (one
+ * SOAP call on the LAN, one UDP datagram) and are asked on every check ({@code publicip.interval},
+ * at a fixed rate); the HTTPS echo services are the slow cross-check ({@code
+ * publicip.echo-interval}). What the outside world sees (STUN, echo) wins; a gateway address that
+ * differs from it means carrier-grade NAT, where a port forward cannot work.
  */
 public class PublicIpMonitor {
 
@@ -34,6 +36,8 @@ public class PublicIpMonitor {
   private final Clock clock;
   private final HttpClient http;
   private volatile Observation last;
+  private Instant nextEcho = Instant.MIN;
+  private String lastEcho;
 
   public PublicIpMonitor(AgentConfig config, UpnpMapper upnp, Clock clock) {
     this.config = config;
@@ -46,7 +50,7 @@ public class PublicIpMonitor {
     return Optional.ofNullable(last);
   }
 
-  public Observation observe() {
+  public synchronized Observation observe() {
     Map<String, String> sources = new LinkedHashMap<>();
     String gatewayIp = upnp.readExternalIp();
     if (gatewayIp != null) {
@@ -56,12 +60,17 @@ public class PublicIpMonitor {
     if (stun != null) {
       sources.put("stun", stun);
     }
-    String echo = echo();
+    String echo = null;
+    if (!clock.instant().isBefore(nextEcho)) {
+      echo = echo();
+      lastEcho = echo;
+      nextEcho = clock.instant().plus(config.publicIpEchoInterval());
+    }
     if (echo != null) {
       sources.put("echo", echo);
     }
     String observed = stun != null ? stun : echo;
-    String chosen = observed != null ? observed : usable(gatewayIp) ? gatewayIp : null;
+    String chosen = observed != null ? observed : usable(gatewayIp) ? gatewayIp : lastEcho;
     boolean agree = sources.values().stream().distinct().count() <= 1;
     boolean cgnat = gatewayIp != null && observed != null && !gatewayIp.equals(observed);
     Observation o = new Observation(chosen, Map.copyOf(sources), agree, cgnat, clock.instant());

@@ -87,6 +87,8 @@ public final class StatusReport {
     u.put("lease_seconds", upnp.leaseSeconds());
     u.put("last_refresh", upnp.lastRefresh() == null ? null : upnp.lastRefresh().toString());
     u.put("error", upnp.error());
+    u.put("lost_at", upnp.lostAt() == null ? null : upnp.lostAt().toString());
+    u.put("control_url", upnp.controlUrl());
 
     ObjectNode r = root.putObject("relay");
     r.put("connected", relay.connected());

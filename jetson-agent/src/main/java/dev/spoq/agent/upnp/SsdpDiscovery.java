@@ -90,14 +90,11 @@ final class SsdpDiscovery {
         device.setLocalAddress(lan);
         try {
           device.loadDescription();
+          if (WanService.choose(device)) {
+            return Optional.of(device);
+          }
         } catch (Exception e) {
           log.debug("UPnP device at {} has no usable description: {}", location, e.getMessage());
-          continue;
-        }
-        if (device.getControlURL() != null
-            && device.getServiceType() != null
-            && device.getServiceType().contains("WAN")) {
-          return Optional.of(device);
         }
       }
     }

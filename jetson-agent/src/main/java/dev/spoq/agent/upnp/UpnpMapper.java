@@ -2,25 +2,41 @@ package dev.spoq.agent.upnp;
 
 import dev.spoq.agent.config.AgentConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bitlet.weupnp.GatewayDevice;
-import org.bitlet.weupnp.PortMappingEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP port forward for WireGuard on the home router. Discovery and the external IP use weupnp;
- * AddPortMapping / DeletePortMapping go through weupnp's raw SOAP call because its convenience
- * methods hardcode lease 0 and hide error codes (718 = the port belongs to another host).
+ * The UDP port forward for WireGuard on the home router, kept true at all times.
+ *
+ * <p>{@link #maintain()} runs every second: it checks every {@code upnp.check-interval} that the
+ * gateway still lists the mapping, renews it every {@code upnp.refresh}, and when the mapping is
+ * missing adds it again at once, retrying with backoff (1 s, 2 s, 4 s … up to {@code
+ * upnp.repair-backoff-max}). A control URL that stops answering (the router rebooted and its UPnP
+ * daemon took a new HTTP port) triggers SSDP discovery before the next try.
+ *
+ * <p>Statuses: {@code pending} (first discovery running), {@code active} (the gateway listed our
+ * mapping at the last check), {@code lost} (it did not; the first repair runs now), {@code
+ * repairing} (repairs failed; retrying with backoff), {@code unavailable} (no gateway ever found),
+ * {@code failed} (the gateway refused the mapping), {@code deleted}, {@code disabled}.
+ *
+ * <p>SOAP calls go through weupnp's raw {@link GatewayDevice#simpleUPnPcommand} (its convenience
+ * methods hardcode lease 0 and hide error codes), with every value XML-escaped because weupnp
+ * concatenates them into the envelope. Error 718 (another host owns the port) moves to the next
+ * candidate port; 725 (only permanent leases) retries with lease 0, after which the mapping is kept
+ * by the presence checks instead of renewals.
  */
 public class UpnpMapper {
 
   private static final Logger log = LoggerFactory.getLogger(UpnpMapper.class);
   static final String CONFLICT = "718";
+  static final String ONLY_PERMANENT_LEASES = "725";
 
   public record Snapshot(
       String status,
@@ -30,19 +46,32 @@ public class UpnpMapper {
       String localAddress,
       Instant lastRefresh,
       long leaseSeconds,
-      String error) {}
+      String error,
+      Instant lostAt,
+      String controlUrl) {}
 
   private final AgentConfig config;
   private final Clock clock;
   private GatewayDevice gateway;
   private Integer externalPort;
-  private Instant lastRefresh;
+  private volatile Instant lastRefresh;
+  private volatile Instant lastConfirmed;
   private String externalIp;
+  private volatile long leaseSeconds;
+  private Instant nextCheck = Instant.MIN;
+  private Instant nextDiscovery = Instant.MIN;
+  private Instant lostAt;
+  private String lostReason;
+  private Instant nextRepair;
+  private Duration repairBackoff;
+  private int repairAttempts;
+  private boolean rediscover;
   private volatile Snapshot snapshot;
 
   public UpnpMapper(AgentConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.leaseSeconds = config.upnpLease().toSeconds();
     this.snapshot =
         new Snapshot(
             config.upnpEnabled() ? "pending" : "disabled",
@@ -51,7 +80,9 @@ public class UpnpMapper {
             null,
             null,
             null,
-            config.upnpLease().toSeconds(),
+            leaseSeconds,
+            null,
+            null,
             null);
   }
 
@@ -59,99 +90,112 @@ public class UpnpMapper {
     return snapshot;
   }
 
-  /** Creates or renews the mapping; discovers the gateway first when needed. */
+  /** Uses a known gateway instead of SSDP (tests against a protocol fixture). */
+  synchronized void useGateway(GatewayDevice device) {
+    gateway = device;
+    rediscover = false;
+  }
+
+  /**
+   * One turn of the maintenance loop (called every second): first mapping, presence checks,
+   * renewals, and repairs when due. Cheap when nothing is due.
+   */
+  public synchronized void maintain() {
+    if (!config.upnpEnabled() || "deleted".equals(snapshot.status())) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (lostAt != null) {
+      if (!now.isBefore(nextRepair)) {
+        repair();
+      }
+      return;
+    }
+    if (lastRefresh == null) {
+      // Never mapped (no gateway, or it refused): retry at the refresh interval, not faster.
+      if (!now.isBefore(nextDiscovery)) {
+        mapOrRefresh();
+        nextDiscovery = now.plus(config.upnpRefresh());
+      }
+      return;
+    }
+    if (leaseSeconds > 0 && !now.isBefore(lastRefresh.plus(config.upnpRefresh()))) {
+      renew();
+      return;
+    }
+    if (!now.isBefore(nextCheck)) {
+      nextCheck = now.plus(config.upnpCheckInterval());
+      String missing = checkPresence();
+      if (missing != null) {
+        markLost(missing);
+        repair();
+      }
+    }
+  }
+
+  /** Creates or renews the mapping now; discovers the gateway first when needed. */
   public synchronized Snapshot mapOrRefresh() {
     if (!config.upnpEnabled()) {
       return snapshot;
     }
     try {
-      if (gateway == null) {
-        gateway = discover();
-        if (gateway == null) {
+      if (gateway == null || rediscover) {
+        if (!discoverGateway()) {
           return publish("unavailable", "no UPnP gateway answered on the LAN");
         }
       }
-      List<Integer> candidates = new ArrayList<>();
-      if (externalPort != null) {
-        candidates.add(externalPort);
+      String error = addWithPortSearch();
+      if (error == null) {
+        lostAt = null;
+        lostReason = null;
+        return publish("active", null);
       }
-      candidates.add(config.upnpExternalPort());
-      candidates.addAll(config.upnpAlternativePorts());
-      String lastError = null;
-      for (Integer port : candidates.stream().distinct().toList()) {
-        Map<String, String> answer = addMapping(port);
-        String code = answer.get("errorCode");
-        if (code == null) {
-          if (externalPort != null && !externalPort.equals(port)) {
-            log.info("UPnP external port moved from {} to {}", externalPort, port);
-          }
-          boolean first = externalPort == null || lastRefresh == null;
-          externalPort = port;
-          lastRefresh = clock.instant();
-          readExternalIp();
-          if (first) {
-            log.info(
-                "UPnP mapping UDP {}:{} -> {}:{} lease {} s on {}",
-                externalIp,
-                port,
-                gateway.getLocalAddress().getHostAddress(),
-                config.wgListenPort(),
-                config.upnpLease().toSeconds(),
-                gateway.getFriendlyName());
-          } else {
-            log.debug("UPnP mapping on port {} renewed", port);
-          }
-          return publish("active", null);
-        }
-        lastError = "UPnP error " + code + " " + answer.getOrDefault("errorDescription", "");
-        if (!CONFLICT.equals(code)) {
-          break;
-        }
-        log.warn("UPnP external port {} belongs to another host (718); trying another", port);
-      }
-      log.warn("UPnP mapping failed: {}", lastError);
-      return publish("failed", lastError);
+      log.warn("UPnP mapping failed: {}", error);
+      return publish("failed", error);
     } catch (Exception e) {
-      log.warn("UPnP gateway unreachable: {}", describe(e));
-      gateway = null;
+      if (lastRefresh == null) {
+        log.warn("UPnP gateway unreachable: {}", describe(e));
+      }
+      rediscover = true;
       return publish("unavailable", describe(e));
     }
   }
 
-  /** True when the router still lists our mapping for our address. */
+  /** True when the router lists our mapping for our address right now (a SOAP call). */
   public synchronized boolean mappingPresent() {
-    if (gateway == null || externalPort == null) {
-      return false;
-    }
-    try {
-      PortMappingEntry entry = new PortMappingEntry();
-      boolean found = gateway.getSpecificPortMappingEntry(externalPort, "UDP", entry);
-      return found
-          && gateway.getLocalAddress().getHostAddress().equals(entry.getInternalClient())
-          && entry.getInternalPort() == config.wgListenPort();
-    } catch (Exception e) {
-      log.warn("UPnP mapping check failed: {}", describe(e));
-      return false;
-    }
+    return gateway != null && externalPort != null && checkPresence() == null;
   }
 
-  /** True when the last successful refresh is younger than the lease. */
-  public synchronized boolean refreshedWithinLease() {
-    return lastRefresh != null && lastRefresh.plus(config.upnpLease()).isAfter(clock.instant());
+  /**
+   * True when the mapping is known to hold: renewed within its lease, or, for a permanent (lease 0)
+   * mapping, confirmed by a presence check within two check intervals.
+   */
+  public boolean refreshedWithinLease() {
+    Instant now = clock.instant();
+    if (lastRefresh == null) {
+      return false;
+    }
+    if (leaseSeconds == 0) {
+      Instant confirmed = lastConfirmed == null ? lastRefresh : lastConfirmed;
+      return confirmed.plus(config.upnpCheckInterval().multipliedBy(2)).isAfter(now);
+    }
+    return lastRefresh.plusSeconds(leaseSeconds).isAfter(now);
   }
 
+  /** The gateway's external address (a cheap SOAP call to the known gateway), or the last one. */
   public synchronized String readExternalIp() {
-    if (gateway == null) {
-      return null;
+    if (gateway == null || rediscover) {
+      return externalIp;
     }
     try {
-      String ip = gateway.getExternalIPAddress();
+      Map<String, String> answer = soap("GetExternalIPAddress", Map.of());
+      String ip = answer.get("NewExternalIPAddress");
       if (ip != null && !ip.isBlank() && !ip.trim().equals(externalIp)) {
         externalIp = ip.trim();
         publish(snapshot.status(), snapshot.error());
       }
     } catch (Exception e) {
-      log.warn("UPnP GetExternalIPAddress failed: {}", describe(e));
+      log.debug("UPnP GetExternalIPAddress failed: {}", describe(e));
     }
     return externalIp;
   }
@@ -159,6 +203,7 @@ public class UpnpMapper {
   /** Deletes our mapping (on shutdown). */
   public synchronized void delete() {
     if (gateway == null || externalPort == null) {
+      publish("deleted", null);
       return;
     }
     try {
@@ -166,9 +211,7 @@ public class UpnpMapper {
       args.put("NewRemoteHost", "");
       args.put("NewExternalPort", String.valueOf(externalPort));
       args.put("NewProtocol", "UDP");
-      Map<String, String> answer =
-          GatewayDevice.simpleUPnPcommand(
-              gateway.getControlURL(), gateway.getServiceType(), "DeletePortMapping", args);
+      Map<String, String> answer = soap("DeletePortMapping", args);
       if (answer.containsKey("errorCode")) {
         log.warn(
             "UPnP DeletePortMapping {} answered error {}", externalPort, answer.get("errorCode"));
@@ -182,19 +225,196 @@ public class UpnpMapper {
     publish("deleted", null);
   }
 
-  private GatewayDevice discover() throws Exception {
-    GatewayDevice valid = SsdpDiscovery.find(config.upnpDiscoveryTimeout()).orElse(null);
-    if (valid != null) {
-      log.info(
-          "UPnP gateway {} at {} (our address {})",
-          valid.getFriendlyName(),
-          valid.getLocation(),
-          valid.getLocalAddress().getHostAddress());
+  // ---- internals -----------------------------------------------------------------------------
+
+  private void renew() {
+    try {
+      String error = addWithPortSearch();
+      if (error == null) {
+        return;
+      }
+      markLost("renewal refused: " + error);
+    } catch (Exception e) {
+      rediscover = true; // no SOAP answer: the control URL may be stale
+      markLost("renewal failed: " + describe(e));
     }
-    return valid;
+    repair();
   }
 
-  private Map<String, String> addMapping(int port) throws Exception {
+  /** Null when the gateway lists our mapping; otherwise why not. */
+  private String checkPresence() {
+    try {
+      Map<String, String> args = new LinkedHashMap<>();
+      args.put("NewRemoteHost", "");
+      args.put("NewExternalPort", String.valueOf(externalPort));
+      args.put("NewProtocol", "UDP");
+      Map<String, String> answer = soap("GetSpecificPortMappingEntry", args);
+      if (answer.containsKey("errorCode") || answer.isEmpty()) {
+        return "the gateway no longer lists the mapping"
+            + (answer.containsKey("errorCode")
+                ? " (UPnP error " + answer.get("errorCode") + ")"
+                : "");
+      }
+      String client = answer.get("NewInternalClient");
+      String port = answer.get("NewInternalPort");
+      if (!gateway.getLocalAddress().getHostAddress().equals(client)
+          || !String.valueOf(config.wgListenPort()).equals(port)) {
+        return "the gateway maps external port " + externalPort + " to " + client + ":" + port;
+      }
+      lastConfirmed = clock.instant();
+      return null;
+    } catch (Exception e) {
+      rediscover = true; // no SOAP answer: the control URL may be stale
+      return "gateway unreachable at " + gateway.getControlURL() + " (" + describe(e) + ")";
+    }
+  }
+
+  private void markLost(String reason) {
+    lostAt = clock.instant();
+    lostReason = reason;
+    repairAttempts = 0;
+    repairBackoff = Duration.ofSeconds(1);
+    nextRepair = lostAt;
+    log.info("UPnP mapping lost: {}", reason);
+    publish("lost", lostReason);
+  }
+
+  private void repair() {
+    repairAttempts++;
+    String error;
+    try {
+      if (rediscover) {
+        String oldUrl = gateway == null ? null : gateway.getControlURL();
+        if (!discoverGateway()) {
+          throw new IllegalStateException("no UPnP gateway answered on the LAN");
+        }
+        if (oldUrl != null && !oldUrl.equals(gateway.getControlURL())) {
+          log.info(
+              "UPnP gateway rediscovered: control URL {} -> {}", oldUrl, gateway.getControlURL());
+        }
+      }
+      if (checkPresence() == null) {
+        error = null; // the gateway kept (or restored) it: nothing to add
+      } else if (rediscover) {
+        throw new IllegalStateException("gateway unreachable at " + gateway.getControlURL());
+      } else {
+        error = addWithPortSearch();
+      }
+    } catch (Exception e) {
+      rediscover = true; // no SOAP answer: the control URL may be stale
+      error = describe(e);
+    }
+    Instant now = clock.instant();
+    if (error == null) {
+      log.info(
+          "UPnP mapping restored after {} ms ({} attempt(s)): UDP {}:{} -> {}:{}",
+          Duration.between(lostAt, now).toMillis(),
+          repairAttempts,
+          externalIp,
+          externalPort,
+          gateway.getLocalAddress().getHostAddress(),
+          config.wgListenPort());
+      lostAt = null;
+      lostReason = null;
+      nextCheck = now.plus(config.upnpCheckInterval());
+      publish("active", null);
+      return;
+    }
+    nextRepair = now.plus(repairBackoff);
+    if (repairAttempts == 1) {
+      log.info(
+          "UPnP repair failed ({}); retrying with backoff up to {} s",
+          error,
+          config.upnpRepairBackoffMax().toSeconds());
+    } else {
+      log.debug("UPnP repair attempt {} failed: {}", repairAttempts, error);
+    }
+    Duration doubled = repairBackoff.multipliedBy(2);
+    repairBackoff =
+        doubled.compareTo(config.upnpRepairBackoffMax()) > 0
+            ? config.upnpRepairBackoffMax()
+            : doubled;
+    publish("repairing", "lost at " + lostAt + ": " + lostReason + "; last repair: " + error);
+  }
+
+  private boolean discoverGateway() throws Exception {
+    GatewayDevice found = SsdpDiscovery.find(config.upnpDiscoveryTimeout()).orElse(null);
+    if (found == null) {
+      return false;
+    }
+    boolean first = gateway == null;
+    gateway = found;
+    rediscover = false;
+    if (first) {
+      log.info(
+          "UPnP gateway {} at {} (control {} {}, our address {})",
+          found.getFriendlyName(),
+          found.getLocation(),
+          found.getServiceType(),
+          found.getControlURL(),
+          found.getLocalAddress().getHostAddress());
+    }
+    return true;
+  }
+
+  /** Adds (or renews) the mapping over the candidate ports; null on success, else the error. */
+  private String addWithPortSearch() throws Exception {
+    List<Integer> candidates = new ArrayList<>();
+    if (externalPort != null) {
+      candidates.add(externalPort);
+    }
+    candidates.add(config.upnpExternalPort());
+    candidates.addAll(config.upnpAlternativePorts());
+    String lastError = null;
+    for (Integer port : candidates.stream().distinct().toList()) {
+      Map<String, String> answer = addMapping(port, leaseSeconds);
+      String code = answer.get("errorCode");
+      if (ONLY_PERMANENT_LEASES.equals(code) && leaseSeconds != 0) {
+        log.info(
+            "UPnP gateway supports only permanent leases (725): mapping with lease 0, kept by"
+                + " presence checks");
+        leaseSeconds = 0;
+        answer = addMapping(port, 0);
+        code = answer.get("errorCode");
+      }
+      if (code == null) {
+        mapped(port);
+        return null;
+      }
+      lastError = "UPnP error " + code + " " + answer.getOrDefault("errorDescription", "");
+      if (!CONFLICT.equals(code)) {
+        return lastError.trim();
+      }
+      log.warn("UPnP external port {} belongs to another host (718); trying another", port);
+    }
+    return lastError == null ? null : lastError.trim();
+  }
+
+  private void mapped(int port) {
+    if (externalPort != null && !externalPort.equals(port)) {
+      log.info("UPnP external port moved from {} to {}", externalPort, port);
+    }
+    boolean first = lastRefresh == null;
+    externalPort = port;
+    lastRefresh = clock.instant();
+    lastConfirmed = lastRefresh;
+    nextCheck = lastRefresh.plus(config.upnpCheckInterval());
+    readExternalIp();
+    if (first) {
+      log.info(
+          "UPnP mapping UDP {}:{} -> {}:{} lease {} s on {}",
+          externalIp,
+          port,
+          gateway.getLocalAddress().getHostAddress(),
+          config.wgListenPort(),
+          leaseSeconds,
+          gateway.getFriendlyName());
+    } else {
+      log.debug("UPnP mapping on port {} renewed", port);
+    }
+  }
+
+  private Map<String, String> addMapping(int port, long lease) throws Exception {
     Map<String, String> args = new LinkedHashMap<>();
     args.put("NewRemoteHost", "");
     args.put("NewExternalPort", String.valueOf(port));
@@ -203,9 +423,31 @@ public class UpnpMapper {
     args.put("NewInternalClient", gateway.getLocalAddress().getHostAddress());
     args.put("NewEnabled", "1");
     args.put("NewPortMappingDescription", config.upnpDescription());
-    args.put("NewLeaseDuration", String.valueOf(config.upnpLease().toSeconds()));
+    args.put("NewLeaseDuration", String.valueOf(lease));
+    return soap("AddPortMapping", args);
+  }
+
+  /** A SOAP action on the gateway's WAN service, every argument XML-escaped. */
+  private Map<String, String> soap(String action, Map<String, String> args) throws Exception {
+    Map<String, String> escaped = new LinkedHashMap<>();
+    args.forEach((k, v) -> escaped.put(k, xmlEscape(v)));
     return GatewayDevice.simpleUPnPcommand(
-        gateway.getControlURL(), gateway.getServiceType(), "AddPortMapping", args);
+        gateway.getControlURL(), gateway.getServiceType(), action, escaped);
+  }
+
+  static String xmlEscape(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '&' -> sb.append("&amp;");
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '"' -> sb.append("&quot;");
+        case '\'' -> sb.append("&apos;");
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private Snapshot publish(String status, String error) {
@@ -217,8 +459,10 @@ public class UpnpMapper {
             gateway == null ? null : gateway.getFriendlyName(),
             gateway == null ? null : gateway.getLocalAddress().getHostAddress(),
             lastRefresh,
-            config.upnpLease().toSeconds(),
-            error);
+            leaseSeconds,
+            error,
+            lostAt,
+            gateway == null ? null : gateway.getControlURL());
     return snapshot;
   }
 

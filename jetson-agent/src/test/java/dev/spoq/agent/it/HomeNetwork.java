@@ -26,6 +26,7 @@ final class HomeNetwork implements AutoCloseable {
   static final String JETSON = "192.168.50.2";
   static final String OTHER_HOST = "192.168.51.2";
   static final String TABLE = "spoqhome";
+  private static final String HTTP_PORT = "{{http_port}}";
 
   final NetworkNamespace wan;
   final NetworkNamespace router;
@@ -87,7 +88,7 @@ final class HomeNetwork implements AutoCloseable {
         ext_ifname=%1$s
         listening_ip=%2$s
         listening_ip=%3$s
-        http_port=5000
+        http_port=%7$s
         enable_natpmp=no
         enable_upnp=yes
         secure_mode=yes
@@ -101,7 +102,13 @@ final class HomeNetwork implements AutoCloseable {
         deny 0-65535 0.0.0.0/0 0-65535
         """
             .formatted(
-                routerWanIf, lanIf, lan2If, UUID.randomUUID(), TABLE, dir.resolve("upnp.leases")));
+                routerWanIf,
+                lanIf,
+                lan2If,
+                UUID.randomUUID(),
+                TABLE,
+                dir.resolve("upnp.leases"),
+                HTTP_PORT));
   }
 
   static HomeNetwork create(Path dir) {
@@ -114,6 +121,21 @@ final class HomeNetwork implements AutoCloseable {
   }
 
   HomeNetwork startMiniupnpd() {
+    return startMiniupnpd(5000);
+  }
+
+  /**
+   * Starts miniupnpd with its HTTP (control) port; 0 lets it pick a free port, as a stock router
+   * does on every start.
+   */
+  HomeNetwork startMiniupnpd(int httpPort) {
+    try {
+      String conf = Files.readString(dir.resolve("miniupnpd.conf"));
+      Files.writeString(
+          dir.resolve("miniupnpd.run.conf"), conf.replace(HTTP_PORT, String.valueOf(httpPort)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     miniupnpd =
         router.start(
             "miniupnpd",
@@ -121,16 +143,49 @@ final class HomeNetwork implements AutoCloseable {
                 Binaries.require("miniupnpd", "miniupnpd").toString(),
                 "-d",
                 "-f",
-                dir.resolve("miniupnpd.conf").toString(),
+                dir.resolve("miniupnpd.run.conf").toString(),
                 "-P",
                 dir.resolve("miniupnpd.pid").toString()),
             dir.resolve("miniupnpd.log"));
+    ManagedProcess started = miniupnpd;
     Wait.until(
         "miniupnpd listening",
         Duration.ofSeconds(15),
-        () -> router.tryExec("ss", "-ltn", "sport = :5000").output().contains("5000"),
-        miniupnpd::output);
+        () -> miniupnpdHttpPort() > 0,
+        started::output);
     return this;
+  }
+
+  /** The TCP port miniupnpd's HTTP server listens on now, or -1. */
+  int miniupnpdHttpPort() {
+    String out = router.tryExec("ss", "-ltnpH").output();
+    for (String line : out.split("\n")) {
+      if (line.contains("\"miniupnpd\"")) {
+        String local = line.trim().split("\\s+")[3];
+        return Integer.parseInt(local.substring(local.lastIndexOf(':') + 1));
+      }
+    }
+    return -1;
+  }
+
+  /** Stops miniupnpd (the router goes down). */
+  void stopMiniupnpd() {
+    if (miniupnpd != null) {
+      miniupnpd.close();
+      miniupnpd = null;
+    }
+  }
+
+  /** What a reboot loses: miniupnpd's rules and its lease file. */
+  void flushMiniupnpdState() {
+    for (String chain : List.of("miniupnpd", "prerouting_miniupnpd", "postrouting_miniupnpd")) {
+      router.exec("nft", "flush", "chain", "inet", TABLE, chain);
+    }
+    try {
+      Files.deleteIfExists(dir.resolve("upnp.leases"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A real STUN server (coturn, STUN only) on the WAN host 81.0.0.2:3478. */
@@ -163,7 +218,12 @@ final class HomeNetwork implements AutoCloseable {
   }
 
   String miniupnpdLog() {
-    return miniupnpd == null ? "" : miniupnpd.output();
+    try {
+      Path f = dir.resolve("miniupnpd.log");
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** The DNAT rules miniupnpd holds right now. */

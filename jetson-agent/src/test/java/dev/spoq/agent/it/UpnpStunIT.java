@@ -59,6 +59,7 @@ class UpnpStunIT {
         settings.put("upnp.enabled", "true");
         settings.put("upnp.refresh", "3s");
         settings.put("upnp.discovery-timeout", "2s");
+        settings.put("upnp.description", "Spoq & <WireGuard>");
         settings.put("publicip.stun-servers", HomeNetwork.WAN_HOST + ":3478");
         settings.put("publicip.interval", "2s");
         AgentProcess agent = AgentProcess.start(home.lan, settings, tmp.resolve("agent.log"));

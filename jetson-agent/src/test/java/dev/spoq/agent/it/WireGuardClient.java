@@ -72,6 +72,11 @@ final class WireGuardClient {
     return new WireGuardClient(ns, iface);
   }
 
+  /** Removes the interface (the next client starts from a fresh source port). */
+  void close() {
+    ns.tryExec("ip", "link", "del", iface);
+  }
+
   boolean ping(String address) {
     return ns.ping(address, 2);
   }
