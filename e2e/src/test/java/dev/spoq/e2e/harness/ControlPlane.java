@@ -255,7 +255,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private Map<String, String> jumpEnv(Host h) {
-    Map<String, String> env = client(common(JUMP_HTTP_PORT), jumpToken, h);
+    // Bans and failure budgets are shared by the replicas through PostgreSQL.
+    Map<String, String> env = client(datasource(common(JUMP_HTTP_PORT)), jumpToken, h);
     env.put("SPOQ_JUMP_SSH_HOSTKEYPATH", jumpKeyDir().resolve("ssh_host_ed25519_key").toString());
     env.put("SPOQ_JUMP_UPSTREAM_CLIENTKEYPATH", jumpUpstreamKey().toString());
     return env;
