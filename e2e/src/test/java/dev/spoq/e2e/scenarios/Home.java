@@ -84,16 +84,7 @@ final class Home {
 
     // Like in production, the agent reaches the control plane through the TLS proxy.
     TlsProxy proxy = world.tlsProxy();
-    Map<String, String> settings = new LinkedHashMap<>(placeSettings());
-    // Short intervals, so the scenarios see changes within seconds.
-    settings.put("peers.poll-interval", "2s");
-    settings.put("publicip.interval", "2s");
-    settings.put("dns.retry-initial", "1s");
-    settings.put("dns.retry-max", "5s");
-    settings.put("report.interval", "3s");
-    settings.put("health.interval", "2s");
-    settings.put("relay.assignment-interval", "3s");
-    settings.put("upnp.refresh", "5s");
+    Map<String, String> settings = fastSettings();
     Jetson jetson =
         net.own(
             new Jetson(
@@ -172,6 +163,20 @@ final class Home {
     settings.put("publicip.echo-urls", "");
     settings.put("dns.resolver", Topology.DNS_IP);
     settings.put("systemd.watchdog", "false");
+    return settings;
+  }
+
+  /** {@link #placeSettings()} plus short intervals, so scenarios see changes within seconds. */
+  static Map<String, String> fastSettings() {
+    Map<String, String> settings = new LinkedHashMap<>(placeSettings());
+    settings.put("peers.poll-interval", "2s");
+    settings.put("publicip.interval", "2s");
+    settings.put("dns.retry-initial", "1s");
+    settings.put("dns.retry-max", "5s");
+    settings.put("report.interval", "3s");
+    settings.put("health.interval", "2s");
+    settings.put("relay.assignment-interval", "3s");
+    settings.put("upnp.refresh", "5s");
     return settings;
   }
 

@@ -418,41 +418,10 @@ class InternetInABoxIT {
         "4",
         "Cloud (jump router)",
         r -> {
-          Topology net = world.net;
-          world.createAccount("carol", "CLOUD");
-          world.createAccount("bob", "CLOUD");
-          SshClient carol = new SshClient(net.phone, world.work, "carol");
-          SshClient bob = new SshClient(net.phone, world.work, "bob");
-          world.admin(
-              "POST", "/api/accounts/carol/ssh-keys", Map.of("publicKey", carol.publicKey()), 201);
-          world.admin(
-              "POST", "/api/accounts/bob/ssh-keys", Map.of("publicKey", bob.publicKey()), 201);
-
-          String upstreamKey =
-              Files.readString(Path.of(world.controlPlane.jumpUpstreamKey() + ".pub")).trim();
-          Sshd carolBox = net.own(new Sshd(net.carolContainer, world.work, "carol", 20001));
-          carolBox.authorize(carol.publicKey()).authorize(upstreamKey);
-          carolBox.start(Topology.CAROL_CONTAINER_IP, "");
-          Sshd bobBox = net.own(new Sshd(net.bobContainer, world.work, "bob", 20002));
-          bobBox.authorize(bob.publicKey()).authorize(upstreamKey);
-          bobBox.start(Topology.BOB_CONTAINER_IP, "");
-          world.admin(
-              "PUT",
-              "/api/accounts/carol/container-route",
-              Map.of(
-                  "host",
-                  Topology.CAROL_CONTAINER_IP,
-                  "port",
-                  22,
-                  "hostKey",
-                  carolBox.hostPublicKey()),
-              200);
-          world.admin(
-              "PUT",
-              "/api/accounts/bob/container-route",
-              Map.of(
-                  "host", Topology.BOB_CONTAINER_IP, "port", 22, "hostKey", bobBox.hostPublicKey()),
-              200);
+          Tenants t = tenants();
+          SshClient carol = t.carol();
+          SshClient bob = t.bob();
+          Sshd bobBox = t.bobBox();
 
           String jump = "carol@ssh." + World.DOMAIN + ":" + ControlPlane.JUMP_SSH_PORT;
           String probe = "echo user=$(id -un); ip -4 -o addr show scope global";
@@ -610,6 +579,54 @@ class InternetInABoxIT {
                   + " (the spoofed X-Forwarded-For 8.8.8.8 was replaced by the proxy)");
           r.path("https://" + host + " (nginx) -> services");
         });
+  }
+
+  /** carol's and bob's containers, keys and routes (Cloud product), set up on first use. */
+  private record Tenants(SshClient carol, SshClient bob, Sshd carolBox, Sshd bobBox) {}
+
+  private Tenants tenants;
+
+  private Tenants tenants() {
+    if (tenants != null) {
+      return tenants;
+    }
+    Topology net = world.net;
+    world.createAccount("carol", "CLOUD");
+    world.createAccount("bob", "CLOUD");
+    SshClient carol = new SshClient(net.phone, world.work, "carol");
+    SshClient bob = new SshClient(net.phone, world.work, "bob");
+    world.admin(
+        "POST", "/api/accounts/carol/ssh-keys", Map.of("publicKey", carol.publicKey()), 201);
+    world.admin("POST", "/api/accounts/bob/ssh-keys", Map.of("publicKey", bob.publicKey()), 201);
+
+    String upstreamKey = readString(Path.of(world.controlPlane.jumpUpstreamKey() + ".pub")).trim();
+    Sshd carolBox = net.own(new Sshd(net.carolContainer, world.work, "carol", 20001));
+    carolBox.authorize(carol.publicKey()).authorize(upstreamKey);
+    carolBox.start(Topology.CAROL_CONTAINER_IP, "");
+    Sshd bobBox = net.own(new Sshd(net.bobContainer, world.work, "bob", 20002));
+    bobBox.authorize(bob.publicKey()).authorize(upstreamKey);
+    bobBox.start(Topology.BOB_CONTAINER_IP, "");
+    world.admin(
+        "PUT",
+        "/api/accounts/carol/container-route",
+        Map.of(
+            "host", Topology.CAROL_CONTAINER_IP, "port", 22, "hostKey", carolBox.hostPublicKey()),
+        200);
+    world.admin(
+        "PUT",
+        "/api/accounts/bob/container-route",
+        Map.of("host", Topology.BOB_CONTAINER_IP, "port", 22, "hostKey", bobBox.hostPublicKey()),
+        200);
+    tenants = new Tenants(carol, bob, carolBox, bobBox);
+    return tenants;
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -788,6 +805,242 @@ class InternetInABoxIT {
     } catch (RuntimeException e) {
       return "(unavailable: " + e.getMessage() + ")";
     }
+  }
+
+  @Test
+  @Order(9)
+  @Tag("replica-loss")
+  @Timeout(value = 900, unit = TimeUnit.SECONDS)
+  void theControlPlaneLosesAndRestartsReplicasWithoutLosingWork() throws Exception {
+    Scenarios.run("9", "Replica loss", this::replicaLossScenario);
+  }
+
+  /**
+   * Issue 11's "replica loss": two replicas of every service behind the deployment's nginx; the
+   * real agent and a small load driver keep working and an SSH session is held through the jump
+   * router while one replica of each service is killed with SIGKILL, and then every replica is
+   * restarted one at a time.
+   */
+  private void replicaLossScenario(Report.Entry r) throws Exception {
+    Home h = home();
+    Tenants t = tenants();
+    Topology net = world.net;
+    ControlPlane cp = world.controlPlane;
+    long t0 = System.nanoTime();
+    world.replicateControlPlane();
+    r.step(
+        "control plane moved to 2 replicas of each service",
+        "nginx -> rep-a/rep-b",
+        Duration.ofNanos(System.nanoTime() - t0));
+    r.proved(
+        "every service runs twice (device-registry-a/-b, dns-api-a/-b, relay-coordinator-a/-b,"
+            + " jump-router-a/-b on two cloud hosts "
+            + String.join(", ", Topology.REPLICA_IPS)
+            + ") behind the shipped nginx balancer (deploy/proxy: spoq.conf.template, internal.conf,"
+            + " stream.conf) on the cloud host");
+
+    // The real agent, with short intervals, talks only to the balanced API.
+    h.jetson.stop();
+    h.jetson.useSettings(Home.fastSettings()).start();
+    Wait.until(
+        "the agent's first status report through the replicas",
+        Duration.ofSeconds(60),
+        () -> h.jetson.queuedReports() == 0 && statusAge(h) < 10);
+
+    // A second Jetson's token drives the bounded load.
+    TlsProxy proxy = world.tlsProxy();
+    String api = "https://api." + World.DOMAIN;
+    List<String> tls = List.of("--cacert", proxy.caCertificate().toString());
+    world.createAccount("dave", "JETSON");
+    String code =
+        world
+            .admin("POST", "/api/accounts/dave/enrollment-codes", null, 201)
+            .get("code")
+            .asString();
+    String davePublicKey = new WireGuardPeer(net.phone, world.work, "wgd").publicKey();
+    JsonNode enrolled =
+        Http.call(
+                net.phone,
+                "POST",
+                api + "/api/jetsons/enroll",
+                null,
+                Map.of("code", code, "publicKey", davePublicKey, "hostname", "dave-jetson"),
+                tls)
+            .json();
+    String daveToken = enrolled.get("deviceToken").asString();
+    String daveId = enrolled.get("jetsonId").asString();
+
+    // carol's SSH session held through the jump router, and a prober making new connections.
+    Path sessionLog = world.work.resolve("logs/ssh-session-carol.log");
+    String jumpHost = "carol@ssh." + World.DOMAIN;
+    List<String> jumpPort = List.of("-p", String.valueOf(ControlPlane.JUMP_SSH_PORT));
+    var session =
+        t.carol()
+            .session(jumpPort, jumpHost, "while true; do echo tick; sleep 1; done", sessionLog);
+    Wait.until("carol's session to tick", Duration.ofSeconds(30), () -> ticks(sessionLog) > 0);
+    int holder = jumpReplicaHolding(cp);
+    SshProber prober = new SshProber(t.carol(), jumpPort, jumpHost);
+    r.proved(
+        "carol's SSH session runs through the stream balancer on jump-router-"
+            + (char) ('a' + holder)
+            + "; a prober opens a new SSH connection every 2 s");
+
+    try (LoadDriver load =
+            new LoadDriver(net.phone, api, proxy.caCertificate(), daveToken, "dave").start();
+        prober) {
+      prober.start();
+      Wait.sleep(10_000);
+
+      // kill -9 one replica of each service (for the jump router: the one without the session).
+      long k0 = System.nanoTime();
+      List<String> killed = new ArrayList<>();
+      for (String module : ControlPlane.MODULES) {
+        int victim = module.equals("jump-router") ? 1 - holder : 0;
+        cp.replica(module, victim).kill9();
+        killed.add(module + "-" + (char) ('a' + victim));
+      }
+      r.step("kill -9 " + String.join(", ", killed), "survivors only", elapsed(k0));
+      Wait.sleep(20_000);
+      int ticksAfterKill = ticks(sessionLog);
+      assertThat(session.isAlive()).as("carol's SSH session after the kills").isTrue();
+      long s0 = System.nanoTime();
+      List<java.util.concurrent.CompletableFuture<?>> starting = new ArrayList<>();
+      for (String module : ControlPlane.MODULES) {
+        int victim = module.equals("jump-router") ? 1 - holder : 0;
+        starting.add(
+            java.util.concurrent.CompletableFuture.runAsync(() -> cp.startReplica(module, victim)));
+      }
+      java.util.concurrent.CompletableFuture.allOf(
+              starting.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .join();
+      r.step("killed replicas started again, healthy", "both replicas", elapsed(s0));
+      r.proved(
+          "after kill -9 of "
+              + String.join(", ", killed)
+              + " the agent, the load and new SSH connections went on through the survivors;"
+              + " carol's session on jump-router-"
+              + (char) ('a' + holder)
+              + " kept ticking ("
+              + ticksAfterKill
+              + " ticks so far)");
+
+      // Rolling restart: one replica at a time, the session's jump router last.
+      long r0 = System.nanoTime();
+      Integer sessionEndedAtTick = null;
+      for (String module : ControlPlane.MODULES) {
+        List<Integer> order =
+            module.equals("jump-router") ? List.of(1 - holder, holder) : List.of(0, 1);
+        for (int index : order) {
+          long one = System.nanoTime();
+          if (module.equals("jump-router") && index == holder) {
+            assertThat(session.isAlive())
+                .as("carol's session until its own replica restarts")
+                .isTrue();
+            sessionEndedAtTick = ticks(sessionLog);
+          }
+          cp.restartReplica(module, index);
+          r.step(
+              "rolling restart " + module + "-" + (char) ('a' + index),
+              "other replica",
+              elapsed(one));
+        }
+      }
+      r.step("rolling restart of all 8 replicas", "-", elapsed(r0));
+      Wait.sleep(5_000);
+      load.close();
+      prober.close();
+
+      assertThat(load.failures()).as("load operations failed after retries").isEmpty();
+      assertThat(prober.failures()).as("new SSH connections that failed").isEmpty();
+      r.proved("load driver: " + load.summary() + " (after retries: 4 attempts, 1 s apart)");
+      r.proved("new SSH connections through the balancer: " + prober.summary());
+
+      // Nothing lost: the last acknowledged status report and DNS update are what is stored.
+      long lastStatus = load.counters.get("status").lastAcknowledged.get();
+      JsonNode daveStatus = world.admin("GET", "/api/jetsons/" + daveId + "/status", null, 200);
+      assertThat(daveStatus.path("report").path("agent").path("uptime_seconds").asLong())
+          .isEqualTo(lastStatus);
+      long lastDns = load.counters.get("dns").lastAcknowledged.get();
+      String expected = LoadDriver.addressFor(lastDns);
+      Duration dnsSettled =
+          Wait.until(
+              "dave." + World.DOMAIN + " -> " + expected,
+              Duration.ofSeconds(30),
+              () ->
+                  dev.spoq.e2e.harness.Bind.lookup(
+                          net.phone, Topology.DNS_IP, "dave." + World.DOMAIN)
+                      .equals(List.of(expected)));
+      r.proved(
+          "no status report or DNS update lost: the registry holds dave's last acknowledged report"
+              + " (#"
+              + lastStatus
+              + ") and BIND answers dave."
+              + World.DOMAIN
+              + " A "
+              + expected
+              + " (the last acknowledged update, "
+              + Report.ms(dnsSettled)
+              + " after the load stopped)");
+
+      // The real agent: its queue drained, its last report is fresh, nothing left pending.
+      Wait.until(
+          "the agent's outbox to drain",
+          Duration.ofSeconds(30),
+          () -> h.jetson.queuedReports() == 0);
+      assertThat(statusAge(h)).isLessThan(10);
+      r.proved(
+          "the real agent kept polling and reporting through it all: outbox empty, last report "
+              + statusAge(h)
+              + " s old");
+      r.proved(
+          "carol's session lived through the kills and the other replica's restart ("
+              + sessionEndedAtTick
+              + " ticks) and ended only when its own jump-router replica was restarted"
+              + (session.isAlive() ? " (it is even still alive)" : ""));
+      r.path("nginx -> 2 replicas each");
+    } finally {
+      session.close();
+    }
+  }
+
+  private static Duration elapsed(long since) {
+    return Duration.ofNanos(System.nanoTime() - since);
+  }
+
+  private long statusAge(Home h) {
+    JsonNode status = world.admin("GET", "/api/jetsons/" + h.jetsonId + "/status", null, 200);
+    return Duration.between(Instant.parse(status.get("receivedAt").asString()), Instant.now())
+        .toSeconds();
+  }
+
+  private static int ticks(Path log) {
+    try {
+      return Files.exists(log)
+          ? (int) Files.readString(log).lines().filter("tick"::equals).count()
+          : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** Which jump-router replica holds the one established SSH connection from the balancer. */
+  private int jumpReplicaHolding(ControlPlane cp) {
+    NetworkNamespace[] hosts = world.net.replicaHosts();
+    for (int i = 0; i < hosts.length; i++) {
+      String out =
+          hosts[i]
+              .exec(
+                  "ss",
+                  "-tnH",
+                  "state",
+                  "established",
+                  "( sport = :" + ControlPlane.JUMP_SSH_PORT + " )")
+              .output();
+      if (!out.isBlank()) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no jump-router replica holds carol's session");
   }
 
   private void relayScenario(Report.Entry r) {
