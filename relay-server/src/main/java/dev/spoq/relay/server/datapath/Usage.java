@@ -1,0 +1,9 @@
+package dev.spoq.relay.server.datapath;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Bytes of WireGuard payload relayed for one Jetson since the relay started. */
+final class Usage {
+  final LongAdder toJetson = new LongAdder();
+  final LongAdder fromJetson = new LongAdder();
+}
