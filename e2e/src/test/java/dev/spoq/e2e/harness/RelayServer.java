@@ -1,5 +1,6 @@
 package dev.spoq.e2e.harness;
 
+import dev.spoq.e2e.RepoPaths;
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.ManagedProcess;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ public final class RelayServer implements AutoCloseable {
 
   public static final int WG_PORT = 51820;
   public static final int AGENT_PORT = 51821;
+  public static final int HTTP_PORT = 8085;
 
   private final NetworkNamespace ns;
   private final Path logDir;
@@ -39,12 +41,13 @@ public final class RelayServer implements AutoCloseable {
     this.logDir = workDir.resolve("logs");
     this.env =
         Map.of(
-            "SPOQ_RELAYSERVER_COORDINATORURL", coordinatorUrl,
-            "SPOQ_RELAYSERVER_RELAYID", relayId,
-            "SPOQ_RELAYSERVER_RELAYTOKEN", relayToken,
-            "SPOQ_RELAYSERVER_BINDADDRESS", publicAddress,
-            "SPOQ_RELAYSERVER_WGPORT", String.valueOf(WG_PORT),
-            "SPOQ_RELAYSERVER_AGENTPORT", String.valueOf(AGENT_PORT));
+            "SPOQ_RELAY_COORDINATOR_URL", coordinatorUrl,
+            "SPOQ_RELAY_COORDINATOR_RELAYID", relayId,
+            "SPOQ_RELAY_COORDINATOR_TOKEN", relayToken,
+            "SPOQ_RELAY_BINDADDRESS", publicAddress,
+            "SPOQ_RELAY_CLIENTPORT", String.valueOf(WG_PORT),
+            "SPOQ_RELAY_AGENTPORT", String.valueOf(AGENT_PORT),
+            "SERVER_PORT", String.valueOf(HTTP_PORT));
     start(workDir);
   }
 
@@ -60,8 +63,25 @@ public final class RelayServer implements AutoCloseable {
     String log = runs.isEmpty() ? "relay-server.log" : "relay-server-" + (runs.size() + 1) + ".log";
     process = ns.start("relay-server", cmd, logDir.resolve(log), env);
     runs.add(process);
-    Ports.awaitUdp(ns, WG_PORT, process, Duration.ofSeconds(60));
-    Ports.awaitUdp(ns, AGENT_PORT, process, Duration.ofSeconds(30));
+    // Ready (the image's health check) once both UDP ports are bound and a Jetson set from the
+    // coordinator is in use.
+    ManagedProcess p = process;
+    Wait.until(
+        "relay-server ready",
+        Duration.ofSeconds(120),
+        () -> {
+          if (!p.isAlive()) {
+            throw new Wait.Abort("relay-server exited:\n" + ServiceProcess.tail(p.output()));
+          }
+          return ns.tryExec(
+                  "env",
+                  "SERVER_PORT=" + HTTP_PORT,
+                  "bash",
+                  RepoPaths.root().resolve("deploy/docker/healthcheck.sh").toString())
+              .ok();
+        });
+    Ports.awaitUdp(ns, WG_PORT, process, Duration.ofSeconds(5));
+    Ports.awaitUdp(ns, AGENT_PORT, process, Duration.ofSeconds(5));
   }
 
   public boolean isAlive() {
