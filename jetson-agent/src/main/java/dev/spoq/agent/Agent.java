@@ -11,6 +11,7 @@ import dev.spoq.agent.registry.RegistryApi;
 import dev.spoq.agent.relay.FrpcSupervisor;
 import dev.spoq.agent.relay.RelayAssignment;
 import dev.spoq.agent.relay.RelayClient;
+import dev.spoq.agent.relay.SpoqRelaySession;
 import dev.spoq.agent.state.AgentState;
 import dev.spoq.agent.state.Secrets;
 import dev.spoq.agent.status.RegistryReport;
@@ -49,6 +50,7 @@ public class Agent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final String VERSION = "0.1.0";
+  static final Duration LONG_POLL_RETRY_AFTER = Duration.ofMinutes(5);
 
   private final AgentConfig config;
   private final AgentState state;
@@ -61,6 +63,7 @@ public class Agent implements AutoCloseable {
   private final DdnsClient ddns;
   private final RelayClient relayClient;
   private final FrpcSupervisor frpc;
+  private final SpoqRelaySession spoqRelay;
   private final PathMonitor pathMonitor;
   private final ReportOutbox outbox;
   private final ScheduledExecutorService loops;
@@ -68,6 +71,7 @@ public class Agent implements AutoCloseable {
   private final Map<String, Long> lastRx = new HashMap<>();
   private final Map<String, Instant> lastDirectActivity = new HashMap<>();
   private StatusServer statusServer;
+  private Thread peerWatcher;
   private volatile PeerSet peers = PeerSet.empty();
   private volatile RelayAssignment assignment;
   private volatile String relayError;
@@ -109,6 +113,11 @@ public class Agent implements AutoCloseable {
             config.relayRestartInitial(),
             config.relayRestartMax(),
             clock);
+    this.spoqRelay =
+        new SpoqRelaySession(
+            java.util.UUID.fromString(state.jetsonId()),
+            config.wgListenPort(),
+            config.spoqRelayStateFile());
     this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
@@ -141,7 +150,9 @@ public class Agent implements AutoCloseable {
     statusServer = new StatusServer(this, config);
     statusServer.start();
 
-    every(config.peerPollInterval(), this::syncPeers);
+    peerWatcher = new Thread(this::watchPeers, "agent-peers");
+    peerWatcher.setDaemon(true);
+    peerWatcher.start();
     loops.scheduleWithFixedDelay(
         guarded("UPnP maintenance", this::maintainUpnp), 0, 1000, TimeUnit.MILLISECONDS);
     // A fixed rate (not a delay after the previous check): a new address is seen within one
@@ -197,7 +208,10 @@ public class Agent implements AutoCloseable {
   // ---- peers -------------------------------------------------------------------------------
 
   private boolean fetchPeers() {
-    var fresh = registry.peers(token, peers.etag());
+    return takePeers(registry.peers(token, peers.etag()));
+  }
+
+  private boolean takePeers(java.util.Optional<PeerSet> fresh) {
     registryError = null;
     if (fresh.isEmpty()) {
       return false;
@@ -210,13 +224,71 @@ public class Agent implements AutoCloseable {
 
   void syncPeers() {
     try {
-      if (fetchPeers() || !peers.peers().equals(wireguard.appliedPeers())) {
-        wireguard.sync(peers.peers());
-        log.info("peer set applied: {} peer(s) (etag {})", peers.peers().size(), peers.etag());
-      }
+      applyPeers(fetchPeers());
     } catch (ControlPlaneException e) {
       registryError = e.getMessage();
       log.warn("peer sync skipped: {}", e.getMessage());
+    }
+  }
+
+  private void applyPeers(boolean changed) {
+    if (changed || !peers.peers().equals(wireguard.appliedPeers())) {
+      wireguard.sync(peers.peers());
+      log.info("peer set applied: {} peer(s) (etag {})", peers.peers().size(), peers.etag());
+    }
+  }
+
+  /**
+   * Peer changes are pushed (contract C4): the registry holds a long-poll of {@code peers.wait} and
+   * answers as soon as the set changes. When the long-poll fails, or the registry does not hold it
+   * (an answer much sooner than the wait without a change), the agent falls back to today's ETag
+   * poll every {@code peers.poll-interval} for {@link #LONG_POLL_RETRY_AFTER} before trying again.
+   */
+  private void watchPeers() {
+    Instant pollUntil = config.peerWait().isZero() ? Instant.MAX : Instant.MIN;
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      if (clock.instant().isBefore(pollUntil)) {
+        syncPeers();
+        pause(config.peerPollInterval());
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        java.util.Optional<PeerSet> fresh = registry.peers(token, peers.etag(), config.peerWait());
+        applyPeers(takePeers(fresh));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (fresh.isEmpty() && took.compareTo(config.peerWait().dividedBy(2)) < 0) {
+          log.info(
+              "registry did not hold the peer long-poll ({} ms); polling every {} s for {} min",
+              took.toMillis(),
+              config.peerPollInterval().toSeconds(),
+              LONG_POLL_RETRY_AFTER.toMinutes());
+          pollUntil = clock.instant().plus(LONG_POLL_RETRY_AFTER);
+        }
+      } catch (ControlPlaneException e) {
+        if (closed) {
+          return;
+        }
+        registryError = e.getMessage();
+        log.warn(
+            "peer long-poll failed ({}); polling every {} s for {} min",
+            e.getMessage(),
+            config.peerPollInterval().toSeconds(),
+            LONG_POLL_RETRY_AFTER.toMinutes());
+        pollUntil = clock.instant().plus(LONG_POLL_RETRY_AFTER);
+        pause(config.peerPollInterval());
+      } catch (RuntimeException e) {
+        log.warn("peer sync failed: {}", e.toString());
+        pause(config.peerPollInterval());
+      }
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(Math.max(100, d.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -247,15 +319,33 @@ public class Agent implements AutoCloseable {
       RelayAssignment a = relayClient.assignment();
       assignment = a;
       relayError = null;
-      frpc.apply(a.renderFrpcToml(config.frpcAdminPort(), config.wgListenPort()));
-    } catch (ControlPlaneException e) {
+      if (a.spoq()) {
+        frpc.stop();
+        spoqRelay.apply(a);
+      } else {
+        spoqRelay.stop();
+        deleteQuietly(config.spoqRelayStateFile());
+        frpc.apply(a.frpcConfig());
+      }
+    } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
       log.warn("relay assignment unavailable: {}", e.getMessage());
     }
   }
 
-  /** The relay must work while the coordinator is down: reuse the last config it gave us. */
+  private static void deleteQuietly(java.nio.file.Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      log.warn("cannot delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  /** The relay must work while the coordinator is down: reuse the last assignment it gave us. */
   private void startRelayFromLastAssignment() {
+    if (spoqRelay.resumeFromDisk()) {
+      return;
+    }
     try {
       if (java.nio.file.Files.isRegularFile(config.frpcConfigFile())) {
         log.info("starting frpc with the last relay assignment ({})", config.frpcConfigFile());
@@ -278,16 +368,30 @@ public class Agent implements AutoCloseable {
   void healthTick() {
     lastHealthTick = clock.instant();
     String problem = directProblem();
+    SpoqRelaySession.Snapshot session = spoqRelay.snapshot();
     boolean relayUsable =
-        config.relayEnabled() && (frpc.snapshot().running() || assignment != null);
+        config.relayEnabled()
+            && (session.open() ? session.up() : frpc.snapshot().running() || assignment != null);
     PathMonitor.Transition t = pathMonitor.update(problem, relayUsable);
     if (t != null) {
       log.warn("path {} -> {}: {}", t.from().wire(), t.to().wire(), t.reason());
-      if (t.to() == PathMonitor.Path.RELAY && !frpc.snapshot().running()) {
+      if (t.to() == PathMonitor.Path.RELAY && !session.open() && !frpc.snapshot().running()) {
         refreshRelay();
       }
+    }
+    followPathInDns(session);
+    if (t != null) {
       report();
     }
+  }
+
+  /**
+   * Contract C5: the name points at the relay-server while the path is the relay and its session is
+   * up; at the home address otherwise (failback keeps the path monitor's hysteresis).
+   */
+  private void followPathInDns(SpoqRelaySession.Snapshot session) {
+    boolean onRelay = pathMonitor.path() == PathMonitor.Path.RELAY && session.up();
+    ddns.followRelay(onRelay ? session.relayAddress() : null);
   }
 
   /** Null when the direct path looks healthy; otherwise the reason. */
@@ -355,6 +459,7 @@ public class Agent implements AutoCloseable {
         publicIp.last().orElse(null),
         ddns.snapshot(),
         frpc.snapshot(),
+        spoqRelay.snapshot(),
         assignment,
         relayError,
         relayLatency,
@@ -403,7 +508,9 @@ public class Agent implements AutoCloseable {
     checks.put("direct_problem", directProblem());
     checks.put("upnp_mapping_present", upnp.mappingPresent());
     checks.put("dns_matches", ddns.snapshot().matches());
-    checks.put("relay_connected", frpc.snapshot().connected());
+    checks.put(
+        "relay_connected",
+        spoqRelay.snapshot().open() ? spoqRelay.snapshot().up() : frpc.snapshot().connected());
     report.set("test", Json.MAPPER.valueToTree(checks));
     return report;
   }
@@ -435,8 +542,12 @@ public class Agent implements AutoCloseable {
     log.info("Spoq agent stopping");
     SdNotify.send("STOPPING=1");
     loops.shutdownNow();
+    if (peerWatcher != null) {
+      peerWatcher.interrupt();
+    }
     upnp.delete();
     frpc.close();
+    spoqRelay.close();
     if (statusServer != null) {
       statusServer.stop();
     }

@@ -21,6 +21,7 @@ public record AgentConfig(
     String wireguardGoBinary,
     String wgNetns,
     Duration peerPollInterval,
+    Duration peerWait,
     int statusPort,
     boolean statusBindWireguard,
     Duration reportInterval,
@@ -87,6 +88,7 @@ public record AgentConfig(
         s.string("wireguard.go-binary"),
         s.string("wireguard.netns"),
         s.duration("peers.poll-interval"),
+        peerWait(s),
         s.integer("status.port"),
         s.bool("status.bind-wireguard"),
         s.duration("report.interval"),
@@ -121,6 +123,14 @@ public record AgentConfig(
         s.duration("health.failback-after"),
         s.bool("health.require-dns-match"),
         s.bool("systemd.watchdog"));
+  }
+
+  private static Duration peerWait(Settings s) {
+    Duration wait = s.duration("peers.wait");
+    if (!wait.isZero() && (wait.toSeconds() < 1 || wait.toSeconds() > 55)) {
+      throw new ConfigException("peers.wait must be 0 (no long-poll) or 1s..55s; got " + wait);
+    }
+    return wait;
   }
 
   private static URI uri(Settings s, String key) {
@@ -162,6 +172,11 @@ public record AgentConfig(
 
   public Path frpcConfigFile() {
     return stateDir.resolve("frpc/frpc.toml");
+  }
+
+  /** The last spoq relay assignment (it holds the relay credential: 0600). */
+  public Path spoqRelayStateFile() {
+    return stateDir.resolve("relay/spoq.json");
   }
 
   public Path wgConfigFile() {

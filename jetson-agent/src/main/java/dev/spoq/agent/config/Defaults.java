@@ -24,6 +24,7 @@ final class Defaults {
     put("wireguard.go-binary", "wireguard-go");
     put("wireguard.netns", "");
     put("peers.poll-interval", "30s");
+    put("peers.wait", "55s");
 
     put("status.port", "8090");
     put("status.bind-wireguard", "true");

@@ -19,16 +19,29 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
- * Keeps {@code <subdomain>.spoq.dev} pointing at the public IP through dns-api. Calls it only when
- * the address differs from the last one dns-api accepted (persisted), retrying failures with
- * exponential backoff; checks what the name really resolves to and reports a mismatch.
+ * Keeps {@code <subdomain>.spoq.dev} pointing at the working path through dns-api (contract C5):
+ * the home address while the direct path is healthy, the relay's address (path {@code relay}) while
+ * the agent runs on its relay-server session; home-address changes are not published while on the
+ * relay. Calls dns-api only when the address or path differs from the last one it accepted
+ * (persisted), retrying failures with exponential backoff; checks what the name really resolves to
+ * and reports a mismatch.
  */
 public class DdnsClient {
 
   private static final Logger log = LoggerFactory.getLogger(DdnsClient.class);
 
   public record Published(
-      @JsonProperty("ip") String ip, @JsonProperty("last_update") Instant lastUpdate) {}
+      @JsonProperty("ip") String ip,
+      @JsonProperty("last_update") Instant lastUpdate,
+      @JsonProperty("path") String path) {
+
+    String pathOrDirect() {
+      return path == null ? DIRECT : path;
+    }
+  }
+
+  public static final String DIRECT = "direct";
+  public static final String RELAY = "relay";
 
   public record Snapshot(
       String subdomain,
@@ -38,7 +51,8 @@ public class DdnsClient {
       Boolean matches,
       String pending,
       String error,
-      int updates) {}
+      int updates,
+      String path) {}
 
   private final AgentConfig config;
   private final String subdomain;
@@ -47,7 +61,8 @@ public class DdnsClient {
   private final Clock clock;
   private final HttpJson http;
   private Published published;
-  private String wanted;
+  private String homeIp;
+  private String relayIp;
   private Instant nextAttempt = Instant.MIN;
   private Duration backoff;
   private String error;
@@ -71,13 +86,46 @@ public class DdnsClient {
     if (ip == null) {
       return;
     }
-    wanted = ip;
+    if (!ip.equals(homeIp) && relayIp == null) {
+      nextAttempt = Instant.MIN;
+    }
+    homeIp = ip;
     attemptIfDue();
+  }
+
+  /**
+   * Points the name at the relay's address while the session runs through it; {@code null} points
+   * it back at the home address.
+   */
+  public synchronized void followRelay(String relayAddress) {
+    if (java.util.Objects.equals(relayAddress, relayIp)) {
+      return;
+    }
+    relayIp = relayAddress;
+    nextAttempt = Instant.MIN;
+    backoff = config.dnsRetryInitial();
+    attemptIfDue();
+  }
+
+  private String wanted() {
+    return relayIp != null ? relayIp : homeIp;
+  }
+
+  private String wantedPath() {
+    return relayIp != null ? RELAY : DIRECT;
+  }
+
+  private boolean upToDate() {
+    return published != null
+        && wanted().equals(published.ip())
+        && wantedPath().equals(published.pathOrDirect());
   }
 
   /** Retries a pending update whose backoff has expired. */
   public synchronized void attemptIfDue() {
-    if (wanted == null || (published != null && wanted.equals(published.ip()))) {
+    String wanted = wanted();
+    String path = wantedPath();
+    if (wanted == null || upToDate()) {
       return;
     }
     if (clock.instant().isBefore(nextAttempt)) {
@@ -88,15 +136,17 @@ public class DdnsClient {
           "POST",
           URI.create(config.dnsUrl() + "/api/dns/update"),
           token,
-          Map.of("subdomain", subdomain, "ip", wanted),
+          RELAY.equals(path)
+              ? Map.of("subdomain", subdomain, "ip", wanted, "path", path)
+              : Map.of("subdomain", subdomain, "ip", wanted),
           Map.of());
-      published = new Published(wanted, clock.instant());
+      published = new Published(wanted, clock.instant(), path);
       SecureFiles.write(config.dnsStateFile(), Json.MAPPER.writeValueAsString(published), false);
       updates++;
       error = null;
       backoff = config.dnsRetryInitial();
       nextAttempt = Instant.MIN;
-      log.info("DNS {} now points to {}", fqdn, wanted);
+      log.info("DNS {} now points to {} ({} path)", fqdn, wanted, path);
     } catch (ControlPlaneException e) {
       error = e.getMessage();
       if (!e.transientFailure() && e.status() != 401 && e.status() != 403) {
@@ -121,7 +171,7 @@ public class DdnsClient {
   public synchronized void checkResolution() {
     try {
       resolvesTo = DnsLookup.resolveA(fqdn, config.dnsResolver(), config.publicIpTimeout());
-      String expected = published == null ? wanted : published.ip();
+      String expected = published == null ? wanted() : published.ip();
       matches = expected != null && resolvesTo.contains(expected);
       if (!matches) {
         log.warn("DNS {} resolves to {}, expected {}", fqdn, resolvesTo, expected);
@@ -134,16 +184,17 @@ public class DdnsClient {
   }
 
   public synchronized Snapshot snapshot() {
-    boolean pending = wanted != null && (published == null || !wanted.equals(published.ip()));
+    boolean pending = wanted() != null && !upToDate();
     return new Snapshot(
         fqdn,
         published == null ? null : published.ip(),
         published == null ? null : published.lastUpdate(),
         resolvesTo,
         matches,
-        pending ? wanted : null,
+        pending ? wanted() : null,
         error,
-        updates);
+        updates,
+        published == null ? null : published.pathOrDirect());
   }
 
   private Published loadPublished() {

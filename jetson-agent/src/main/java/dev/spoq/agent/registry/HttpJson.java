@@ -47,8 +47,19 @@ public final class HttpJson {
 
   public Response send(
       String method, URI uri, String bearer, Object body, Map<String, String> extraHeaders) {
+    return send(method, uri, bearer, body, extraHeaders, timeout);
+  }
+
+  /** As {@link #send(String, URI, String, Object, Map)} with its own timeout (long-polls). */
+  public Response send(
+      String method,
+      URI uri,
+      String bearer,
+      Object body,
+      Map<String, String> extraHeaders,
+      Duration requestTimeout) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+        HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }

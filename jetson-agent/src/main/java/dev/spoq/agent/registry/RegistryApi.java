@@ -25,9 +25,11 @@ public class RegistryApi {
 
   private final URI base;
   private final HttpJson http;
+  private final Duration timeout;
 
   public RegistryApi(URI base, Duration timeout) {
     this.base = base;
+    this.timeout = timeout;
     this.http = new HttpJson("registry", timeout);
   }
 
@@ -64,9 +66,25 @@ public class RegistryApi {
 
   /** The peer set, or empty when unchanged since {@code etag} (HTTP 304). */
   public Optional<PeerSet> peers(String token, String etag) {
+    return peers(token, etag, Duration.ZERO);
+  }
+
+  /**
+   * The peer set as a long-poll (contract C4): the registry holds the request up to {@code wait}
+   * and answers as soon as the set differs from {@code etag}; empty when unchanged (HTTP 304).
+   */
+  public Optional<PeerSet> peers(String token, String etag, Duration wait) {
     Map<String, String> headers = etag == null ? Map.of() : Map.of("If-None-Match", etag);
     HttpJson.Response response =
-        http.send("GET", uri("/api/jetsons/self/peers"), token, null, headers);
+        wait.isZero() || etag == null
+            ? http.send("GET", uri("/api/jetsons/self/peers"), token, null, headers)
+            : http.send(
+                "GET",
+                uri("/api/jetsons/self/peers?wait=" + wait.toSeconds()),
+                token,
+                null,
+                headers,
+                wait.plus(timeout));
     if (response.status() == 304) {
       return Optional.empty();
     }

@@ -218,6 +218,22 @@ public class FrpcSupervisor implements AutoCloseable {
     }
   }
 
+  /** Stops frpc and forgets its config, for good (the assignment moved to a spoq relay). */
+  public synchronized void stop() {
+    generation++;
+    boolean wasRunning = process != null && process.isAlive();
+    stopProcess();
+    config = null;
+    try {
+      Files.deleteIfExists(configFile);
+    } catch (java.io.IOException e) {
+      log.warn("cannot delete {}: {}", configFile, e.getMessage());
+    }
+    if (wasRunning) {
+      log.info("frpc stopped: the relay assignment is no longer an frp relay");
+    }
+  }
+
   @Override
   public synchronized void close() {
     stopped = true;

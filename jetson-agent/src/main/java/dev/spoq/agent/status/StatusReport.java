@@ -6,6 +6,7 @@ import dev.spoq.agent.publicip.PublicIpMonitor;
 import dev.spoq.agent.registry.Peer;
 import dev.spoq.agent.relay.FrpcSupervisor;
 import dev.spoq.agent.relay.RelayAssignment;
+import dev.spoq.agent.relay.SpoqRelaySession;
 import dev.spoq.agent.state.AgentState;
 import dev.spoq.agent.upnp.UpnpMapper;
 import dev.spoq.agent.util.Json;
@@ -37,6 +38,7 @@ public final class StatusReport {
       PublicIpMonitor.Observation publicIp,
       DdnsClient.Snapshot dns,
       FrpcSupervisor.Snapshot relay,
+      SpoqRelaySession.Snapshot session,
       RelayAssignment assignment,
       String relayError,
       Map<String, Long> relayLatency,
@@ -91,9 +93,30 @@ public final class StatusReport {
     u.put("control_url", upnp.controlUrl());
 
     ObjectNode r = root.putObject("relay");
-    r.put("connected", relay.connected());
-    r.put("server", assignment == null ? null : assignment.server());
+    boolean spoq = session.open();
+    r.put("kind", spoq ? RelayAssignment.SPOQ : assignment == null ? null : assignment.kind());
+    r.put("connected", spoq ? session.up() : relay.connected());
+    r.put(
+        "server",
+        assignment != null
+            ? assignment.server()
+            : spoq ? session.relayAddress() + ":" + session.wgPort() : null);
+    r.put("relay_id", spoq ? session.relayId() : assignment == null ? null : assignment.relayId());
     r.put("region", assignment == null ? null : assignment.region());
+    if (spoq) {
+      ObjectNode sn = r.putObject("session");
+      var st = session.status();
+      sn.put("state", st.state().name().toLowerCase());
+      sn.put("relay_address", session.relayAddress());
+      sn.put("up_since", st.upSince() == null ? null : st.upSince().toString());
+      sn.put(
+          "last_heard",
+          st.lastHeardFromRelay() == null ? null : st.lastHeardFromRelay().toString());
+      sn.put("clients", st.clients());
+      sn.put("bytes_to_jetson", st.bytesToJetson());
+      sn.put("bytes_from_jetson", st.bytesFromJetson());
+      sn.put("error", st.lastError());
+    }
     if (assignment == null || assignment.remotePort() <= 0) {
       r.putNull("remote_port");
     } else {
@@ -118,6 +141,7 @@ public final class StatusReport {
     d.put("pending", dns.pending());
     d.put("updates", dns.updates());
     d.put("error", dns.error());
+    d.put("path", dns.path());
 
     ObjectNode ip = root.putObject("public_ip");
     ip.put("address", publicIp == null ? null : publicIp.address());

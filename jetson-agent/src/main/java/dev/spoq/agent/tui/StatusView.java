@@ -74,13 +74,31 @@ public final class StatusView {
     JsonNode relay = s.path("relay");
     boolean connected = relay.path("connected").asBoolean(false);
     String path = s.path("path").asString("unknown");
+    String kind = text(relay.path("kind"));
+    JsonNode session = relay.path("session");
+    String upSince = text(session.path("up_since"));
     out.add(
         "Relay: "
             + dot(connected, color)
             + " "
             + (connected ? "Connected" : "Not connected")
             + (connected && "direct".equals(path) ? " (fallback ready)" : "")
+            + (kind == null ? "" : "  " + ("spoq".equals(kind) ? "relay-server" : kind))
             + (text(relay.path("server")) == null ? "" : "  " + text(relay.path("server"))));
+    if (session.isObject()) {
+      out.add(
+          "  Session: "
+              + session.path("state").asString("?")
+              + (upSince == null
+                  ? ""
+                  : " since " + ago(Duration.between(Instant.parse(upSince), now)))
+              + ", "
+              + session.path("clients").asInt(0)
+              + " client(s)"
+              + (text(session.path("error")) == null
+                  ? ""
+                  : "  (" + text(session.path("error")) + ")"));
+    }
     out.add(
         "Path: "
             + path

@@ -31,23 +31,45 @@ class RelayAssignmentTest {
     assertThat(a.regions())
         .extracting(RelayAssignment.Endpoint::region)
         .containsExactly("eu", "us");
-    assertThat(a.renderFrpcToml(7400, 51820)).isEqualTo("serverAddr = \"relay-eu-1.spoq.dev\"\n");
+    assertThat(a.kind()).as("no kind: an frp relay (older coordinators)").isEqualTo("frp");
+    assertThat(a.frpcConfig()).isEqualTo("serverAddr = \"relay-eu-1.spoq.dev\"\n");
   }
 
   @Test
-  void rendersFrpcTomlFromFieldsWhenNoConfigIsGiven() {
+  void anFrpAnswerWithoutTheCoordinatorsFrpcConfigIsRefused() {
+    // The agent used to render a fallback frpc.toml of its own: without heartbeats and with a
+    // proxy name the coordinator's plugin refuses. It renders none now (issue 13 item 20).
+    assertThatThrownBy(
+            () ->
+                RelayAssignment.parse(
+                    JSON.readTree(
+                        "{\"kind\":\"frp\",\"relay\":{\"host\":\"r.example\",\"bindPort\":7001},"
+                            + "\"remotePort\":40100,\"relayCredential\":\"spoq_rly_q\"}")))
+        .isInstanceOf(ControlPlaneException.class)
+        .hasMessageContaining("lacks the frpc config");
+  }
+
+  @Test
+  void readsASpoqRelayAssignment() {
     RelayAssignment a =
         RelayAssignment.parse(
             JSON.readTree(
-                "{\"relay\":{\"host\":\"r.example\",\"bindPort\":7001},\"remotePort\":40100,"
-                    + "\"proxyName\":\"spoq-x\",\"relayCredential\":\"spoq_rly_\\\"q\"}"));
-    String toml = a.renderFrpcToml(7400, 51820);
-    assertThat(toml)
-        .contains("serverAddr = \"r.example\"", "serverPort = 7001")
-        .contains("metadatas.spoq_relay_credential = \"spoq_rly_\\\"q\"")
-        .contains(
-            "type = \"udp\"", "localIP = \"127.0.0.1\"", "localPort = 51820", "remotePort = 40100")
-        .contains("webServer.addr = \"127.0.0.1\"", "webServer.port = 7400");
+                """
+                {"kind":"spoq","relay":{"id":"eu-2","host":"relay-eu-2.spoq.dev","wgPort":51820,
+                 "agentPort":51821,"region":"eu"},"credential":"spoq_rly_secret"}
+                """));
+    assertThat(a.spoq()).isTrue();
+    assertThat(a.server()).isEqualTo("relay-eu-2.spoq.dev:51820");
+    assertThat(a.agentPort()).isEqualTo(51821);
+    assertThat(a.relayId()).isEqualTo("eu-2");
+    assertThat(a.toString()).doesNotContain("spoq_rly_secret");
+    assertThatThrownBy(
+            () ->
+                RelayAssignment.parse(
+                    JSON.readTree("{\"kind\":\"spoq\",\"relay\":{\"host\":\"r\"}}")))
+        .hasMessageContaining("lacks the host, ports or credential");
+    assertThatThrownBy(() -> RelayAssignment.parse(JSON.readTree("{\"kind\":\"x\",\"relay\":{}}")))
+        .hasMessageContaining("unknown relay kind");
   }
 
   @Test
@@ -55,6 +77,6 @@ class RelayAssignmentTest {
     assertThatThrownBy(() -> RelayAssignment.parse(JSON.readTree("[1,2]")))
         .isInstanceOf(ControlPlaneException.class);
     assertThatThrownBy(() -> RelayAssignment.parse(JSON.readTree("{\"relay\":{}}")))
-        .hasMessageContaining("lacks the server");
+        .hasMessageContaining("lacks the frpc config");
   }
 }
