@@ -91,7 +91,7 @@ public final class ControlPlane implements AutoCloseable {
   private static void awaitAll(List<ServiceProcess> started) {
     CompletableFuture.allOf(
             started.stream()
-                .map(s -> CompletableFuture.runAsync(() -> s.awaitHealthy(Duration.ofSeconds(240))))
+                .map(s -> CompletableFuture.runAsync(() -> s.awaitHealthy(Duration.ofSeconds(600))))
                 .toArray(CompletableFuture[]::new))
         .join();
   }
@@ -143,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
       running.remove(old);
       fresh = startOne(replicaHosts.get(index), module, workDir.resolve("logs"));
     }
-    fresh.awaitHealthy(Duration.ofSeconds(240));
+    fresh.awaitHealthy(Duration.ofSeconds(600));
     return fresh;
   }
 
@@ -154,7 +154,7 @@ public final class ControlPlane implements AutoCloseable {
       running.removeIf(p -> p.instance().equals(module + replicaHosts.get(index).suffix));
       fresh = startOne(replicaHosts.get(index), module, workDir.resolve("logs"));
     }
-    fresh.awaitHealthy(Duration.ofSeconds(240));
+    fresh.awaitHealthy(Duration.ofSeconds(600));
     return fresh;
   }
 

@@ -656,12 +656,41 @@ class InternetInABoxIT {
             + " for agent sessions), registered with the coordinator as spoq relay "
             + World.SPOQ_RELAY_ID
             + " and serving its Jetson set with its own relay token");
+    // An frp relay left from scenario 3 is drained, so the Jetson's assignment moves to
+    // relay-server.
+    ControlPlane cp = world.controlPlane;
+    for (JsonNode other :
+        Http.get(net.cloud, cp.relayUrl() + "/api/relays", cp.adminKey()).expect(200).json()) {
+      if (!"spoq".equals(other.path("kind").asString()) && !other.path("draining").asBoolean()) {
+        Http.post(
+                net.cloud,
+                cp.relayUrl() + "/api/relays/" + other.get("id").asString() + "/drain",
+                cp.adminKey(),
+                null)
+            .expect(200);
+        r.proved("frp relay " + other.get("id").asString() + " drained (its Jetsons move)");
+      }
+    }
     h.jetson.stop();
     h.jetson.useSettings(Home.placeSettings()).start();
     String shipped = ShippedIntervals.describe();
     r.proved("the agent restarted with the shipped intervals (" + shipped + ")");
     String homeAddress = net.homeWanIp();
     try {
+      Wait.until(
+          "the agent's relay-server session to be up",
+          Duration.ofSeconds(60),
+          () ->
+              h.jetson
+                  .status()
+                  .path("relay")
+                  .path("session")
+                  .path("state")
+                  .asString()
+                  .equals("up"));
+      r.proved(
+          "the agent holds its relay-server session (warm, while still direct): "
+              + h.jetson.status().path("relay").path("session"));
       Wait.until(
           "the agent on the direct path with its UPnP mapping and "
               + h.fqdn()
@@ -810,7 +839,7 @@ class InternetInABoxIT {
   @Test
   @Order(9)
   @Tag("replica-loss")
-  @Timeout(value = 900, unit = TimeUnit.SECONDS)
+  @Timeout(value = 2400, unit = TimeUnit.SECONDS)
   void theControlPlaneLosesAndRestartsReplicasWithoutLosingWork() throws Exception {
     Scenarios.run("9", "Replica loss", this::replicaLossScenario);
   }
@@ -846,6 +875,14 @@ class InternetInABoxIT {
         "the agent's first status report through the replicas",
         Duration.ofSeconds(60),
         () -> h.jetson.queuedReports() == 0 && statusAge(h) < 10);
+
+    // The agent's relay-server session (held warm while direct) must outlive all of it.
+    world.relayServer();
+    Wait.until(
+        "the agent's relay-server session to be up",
+        Duration.ofSeconds(60),
+        () -> relaySession(h).path("state").asString().equals("up"));
+    String sessionUpSince = relaySession(h).path("up_since").asString();
 
     // A second Jetson's token drives the bounded load.
     TlsProxy proxy = world.tlsProxy();
@@ -992,6 +1029,15 @@ class InternetInABoxIT {
           "the real agent kept polling and reporting through it all: outbox empty, last report "
               + statusAge(h)
               + " s old");
+      JsonNode sessionAfter = relaySession(h);
+      assertThat(sessionAfter.path("state").asString()).isEqualTo("up");
+      assertThat(sessionAfter.path("up_since").asString())
+          .as("the agent's relay session was never re-established")
+          .isEqualTo(sessionUpSince);
+      r.proved(
+          "no relay session dropped: the agent's relay-server session is up since "
+              + sessionUpSince
+              + ", unchanged through the kills and restarts");
       r.proved(
           "carol's session lived through the kills and the other replica's restart ("
               + sessionEndedAtTick
@@ -1001,6 +1047,10 @@ class InternetInABoxIT {
     } finally {
       session.close();
     }
+  }
+
+  private static JsonNode relaySession(Home h) {
+    return h.jetson.status().path("relay").path("session");
   }
 
   private static Duration elapsed(long since) {
