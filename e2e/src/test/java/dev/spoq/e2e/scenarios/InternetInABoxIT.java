@@ -65,7 +65,7 @@ class InternetInABoxIT {
   }
 
   @BeforeAll
-  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void buildTheInternet() {
     Report.start();
     long t0 = System.nanoTime();
