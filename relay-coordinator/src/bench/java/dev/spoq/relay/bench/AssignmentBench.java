@@ -56,9 +56,9 @@ public final class AssignmentBench {
         stubs.add(stub);
         fleet.register(
             new dev.spoq.relay.fleet.Relay(
-                region + "-" + r, region, region + "-" + r + ".relay.bench", 7000, base,
+                region + "-" + r, dev.spoq.relay.fleet.Relay.FRP, region, region + "-" + r + ".relay.bench", 7000, base,
                 base + 2999, 3000, stub.url(), "admin", "pw", "UNKNOWN", false, 0, null, null,
-                null, null, null, null));
+                null, null, null, null, 0, 0, null));
         base += 3000;
       }
     }

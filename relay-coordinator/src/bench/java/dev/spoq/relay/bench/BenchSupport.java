@@ -41,6 +41,7 @@ final class BenchSupport {
     props.put("spoq.relay.frps-auth-token", "bench-frps-token-0123456789");
     props.put("spoq.relay.credential-key", "bench-credential-key-0123456789abcdef0123");
     props.put("spoq.relay.health.enabled", "false");
+    props.put("spoq.relay.admin-url.allowed-ranges", "127.0.0.0/8");
     props.put("spoq.relay.usage.enabled", "false");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.audit", "WARN");

@@ -2,6 +2,8 @@ package dev.spoq.relay.assignment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.spoq.common.problem.ApiProblemException;
+import dev.spoq.common.registry.JetsonSummary;
+import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.relay.audit.Audit;
 import dev.spoq.relay.auth.Caller;
 import dev.spoq.relay.auth.CallerResolver;
@@ -44,6 +46,8 @@ class AgentRelayController {
   private final RelaySecrets secrets;
   private final TransactionTemplate tx;
   private final Audit audit;
+  private final RegistryClient registry;
+  private final JetsonSetChanges jetsonSets;
 
   AgentRelayController(
       CallerResolver callers,
@@ -52,7 +56,11 @@ class AgentRelayController {
       FrpcConfigRenderer renderer,
       RelaySecrets secrets,
       TransactionTemplate tx,
-      Audit audit) {
+      Audit audit,
+      RegistryClient registry,
+      JetsonSetChanges jetsonSets) {
+    this.registry = registry;
+    this.jetsonSets = jetsonSets;
     this.callers = callers;
     this.assignments = assignments;
     this.credentials = credentials;
@@ -62,20 +70,50 @@ class AgentRelayController {
     this.audit = audit;
   }
 
+  /** A relay as the agent sees it: frp relays with bindPort, spoq relays with wgPort/agentPort. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record RelayRef(String id, String region, String host, int bindPort, String status) {
+  record RelayRef(
+      String id,
+      String kind,
+      String region,
+      String host,
+      Integer bindPort,
+      Integer wgPort,
+      Integer agentPort,
+      String status) {
     static RelayRef of(Relay r) {
-      return new RelayRef(r.id(), r.region(), r.publicHost(), r.bindPort(), r.status());
+      return r.isSpoq()
+          ? new RelayRef(
+              r.id(),
+              r.kind(),
+              r.region(),
+              r.publicHost(),
+              null,
+              r.wgPort(),
+              r.agentPort(),
+              r.status())
+          : new RelayRef(
+              r.id(), r.kind(), r.region(), r.publicHost(), r.bindPort(), null, null, r.status());
     }
   }
 
-  /** One relay per region (up, most free room) to measure latency against: TCP connect time. */
-  record Probe(String region, String host, int port) {}
+  /**
+   * One relay per region (up, most free room) to measure latency against: TCP connect time to an
+   * frp relay's bind port; a spoq relay's agent port is UDP (measure with the session's hello).
+   */
+  record Probe(String region, String host, int port, String kind) {}
 
+  /**
+   * frp: remotePort, proxyName, endpoint (relay host:remotePort), relayCredential and frpcConfig.
+   * spoq: endpoint is the relay's client address (host:wgPort), credential is the relay credential
+   * the agent derives its session key from; no port, proxy or frpc config.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record AssignmentAnswer(
       UUID jetsonId,
+      String kind,
       RelayRef relay,
-      int remotePort,
+      Integer remotePort,
       String proxyName,
       String endpoint,
       String reason,
@@ -84,6 +122,7 @@ class AgentRelayController {
       List<RelayRef> fallbacks,
       List<Probe> regions,
       String relayCredential,
+      String credential,
       String frpcConfigFormat,
       String frpcConfig) {}
 
@@ -97,7 +136,9 @@ class AgentRelayController {
       audit.record(
           device.actor(),
           "relay.assignment.changed",
-          answer.relay().id() + ":" + answer.remotePort(),
+          answer.remotePort() == null
+              ? answer.relay().id()
+              : answer.relay().id() + ":" + answer.remotePort(),
           request.getRemoteAddr(),
           "SUCCESS",
           Map.of("reason", answer.reason()));
@@ -132,7 +173,7 @@ class AgentRelayController {
 
   record LatencyReport(
       @NotNull @NotEmpty @Size(max = 32, message = "at most 32 samples") @Valid
-          List<Sample> samples) {}
+          List<@NotNull(message = "must not contain null") @Valid Sample> samples) {}
 
   record LatencyAnswer(int stored) {}
 
@@ -155,14 +196,59 @@ class AgentRelayController {
 
   private AssignmentAnswer answer(UUID jetsonId, boolean rotate) {
     AssignmentService.Placement placement = assignments.place(jetsonId);
-    String credential =
-        tx.execute(s -> rotate ? credentials.rotate(jetsonId) : credentials.current(jetsonId));
     Assignment a = placement.assignment();
     Relay relay = placement.relay();
+    if (relay.isSpoq()) {
+      // The relay-server recognises the Jetson's clients by its WireGuard public key.
+      JetsonSummary summary =
+          registry
+              .jetson(jetsonId)
+              .orElseThrow(() -> ApiProblemException.notFound("No Jetson with that id."));
+      if (summary.publicKey() == null || summary.publicKey().isBlank()) {
+        throw ApiProblemException.conflict(
+            "The Jetson has no WireGuard public key at the registry yet.");
+      }
+      assignments.saveKey(jetsonId, summary.publicKey());
+    }
+    String credential =
+        tx.execute(s -> rotate ? credentials.rotate(jetsonId) : credentials.current(jetsonId));
+    if (rotate || relay.isSpoq()) {
+      jetsonSets.changed(); // a new credential or a (re)stored key changes the session key set
+    }
+    List<RelayRef> fallbacks = placement.fallbacks().stream().map(RelayRef::of).toList();
+    List<Probe> probes =
+        assignments.probes().stream()
+            .map(
+                r ->
+                    new Probe(
+                        r.region(),
+                        r.publicHost(),
+                        r.isSpoq() ? r.agentPort() : r.bindPort(),
+                        r.kind()))
+            .toList();
+    if (relay.isSpoq()) {
+      return new AssignmentAnswer(
+          jetsonId,
+          Relay.SPOQ,
+          RelayRef.of(relay),
+          null,
+          null,
+          Relay.hostPort(relay.publicHost(), relay.wgPort()),
+          a.reason(),
+          a.assignedAt(),
+          placement.changed(),
+          fallbacks,
+          probes,
+          null,
+          credential,
+          null,
+          null);
+    }
     String config =
         renderer.render(jetsonId, relay, a.remotePort(), secrets.frpsAuthToken(), credential);
     return new AssignmentAnswer(
         jetsonId,
+        Relay.FRP,
         RelayRef.of(relay),
         a.remotePort(),
         ProxyNames.of(jetsonId),
@@ -170,11 +256,10 @@ class AgentRelayController {
         a.reason(),
         a.assignedAt(),
         placement.changed(),
-        placement.fallbacks().stream().map(RelayRef::of).toList(),
-        assignments.probes().stream()
-            .map(r -> new Probe(r.region(), r.publicHost(), r.bindPort()))
-            .toList(),
+        fallbacks,
+        probes,
         credential,
+        null,
         "toml",
         config);
   }

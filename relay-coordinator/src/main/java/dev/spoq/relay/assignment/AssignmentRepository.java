@@ -98,7 +98,7 @@ public class AssignmentRepository {
         .optional();
   }
 
-  public void upsert(UUID jetsonId, String relayId, int port, String reason) {
+  public void upsert(UUID jetsonId, String relayId, Integer port, String reason) {
     jdbc.sql(
             """
             INSERT INTO assignment (jetson_id, relay_id, remote_port, reason, assigned_at)
@@ -108,6 +108,27 @@ public class AssignmentRepository {
               assigned_at = EXCLUDED.assigned_at, proxy_open = false
             """)
         .params(jetsonId, relayId, port, reason)
+        .update();
+  }
+
+  /** Stores (or refreshes) the WireGuard public key of a Jetson, as the registry has it. */
+  public void saveKey(UUID jetsonId, String publicKey) {
+    jdbc.sql(
+            """
+            INSERT INTO jetson_key (jetson_id, public_key) VALUES (?, ?)
+            ON CONFLICT (jetson_id) DO UPDATE SET public_key = EXCLUDED.public_key,
+              updated_at = now()
+            WHERE jetson_key.public_key <> EXCLUDED.public_key
+            """)
+        .params(jetsonId, publicKey)
+        .update();
+  }
+
+  /** Marks a Jetson revoked: it leaves every relay-server's Jetson set. Returns rows changed. */
+  public int markRevoked(UUID jetsonId) {
+    return jdbc.sql(
+            "UPDATE jetson_key SET revoked = true, updated_at = now() WHERE jetson_id = ? AND NOT revoked")
+        .param(jetsonId)
         .update();
   }
 
@@ -132,7 +153,7 @@ public class AssignmentRepository {
     return new Assignment(
         rs.getObject("jetson_id", UUID.class),
         rs.getString("relay_id"),
-        rs.getInt("remote_port"),
+        (Integer) rs.getObject("remote_port", Integer.class),
         rs.getString("reason"),
         instant(rs.getTimestamp("assigned_at")),
         rs.getBoolean("proxy_open"),

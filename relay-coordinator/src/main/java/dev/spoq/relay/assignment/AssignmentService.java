@@ -40,6 +40,7 @@ public class AssignmentService {
   private final RelaySelector selector;
   private final RelayProperties.Assignment settings;
   private final Clock clock;
+  private final JetsonSetChanges jetsonSets;
 
   AssignmentService(
       AssignmentRepository assignments,
@@ -47,7 +48,9 @@ public class AssignmentService {
       LatencyRepository latencies,
       TransactionTemplate tx,
       RelayProperties properties,
-      Clock clock) {
+      Clock clock,
+      JetsonSetChanges jetsonSets) {
+    this.jetsonSets = jetsonSets;
     this.assignments = assignments;
     this.relays = relays;
     this.latencies = latencies;
@@ -69,7 +72,11 @@ public class AssignmentService {
   public Placement place(UUID jetsonId) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return tx.execute(status -> placeInTransaction(jetsonId));
+        Placement placement = tx.execute(status -> placeInTransaction(jetsonId));
+        if (placement.changed()) {
+          jetsonSets.changed();
+        }
+        return placement;
       } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
         if (attempt >= ATTEMPTS) {
           throw e;
@@ -119,6 +126,21 @@ public class AssignmentService {
     return List.copyOf(best.values());
   }
 
+  /** Stores the Jetson's WireGuard public key (for its spoq relay's Jetson set). */
+  public void saveKey(UUID jetsonId, String publicKey) {
+    tx.executeWithoutResult(s -> assignments.saveKey(jetsonId, publicKey));
+  }
+
+  /** Takes a revoked Jetson out of every relay-server's Jetson set. */
+  public boolean markRevoked(UUID jetsonId) {
+    Integer changed = tx.execute(s -> assignments.markRevoked(jetsonId));
+    if (changed != null && changed > 0) {
+      jetsonSets.changed();
+      return true;
+    }
+    return false;
+  }
+
   public void recordLatency(UUID jetsonId, Map<String, Double> rttByRegion) {
     Instant now = clock.instant();
     tx.executeWithoutResult(
@@ -154,15 +176,18 @@ public class AssignmentService {
         continue;
       }
       OptionalInt port =
-          assignments.freePort(locked.id(), locked.portRangeStart(), locked.portRangeEnd());
+          locked.isSpoq()
+              ? OptionalInt.of(0)
+              : assignments.freePort(locked.id(), locked.portRangeStart(), locked.portRangeEnd());
       if (port.isEmpty()) {
         continue;
       }
+      Integer remotePort = locked.isSpoq() ? null : port.getAsInt();
       String reason =
           existing.isEmpty()
               ? decision.reason()
               : "moved from " + existing.get().relayId() + ": " + decision.reason();
-      assignments.upsert(jetsonId, locked.id(), port.getAsInt(), reason);
+      assignments.upsert(jetsonId, locked.id(), remotePort, reason);
       Assignment placed = assignments.find(jetsonId).orElseThrow();
       List<Relay> fallbacks = relaysOf(selector.rank(loads, rtts, locked.id()));
       if (existing.isPresent()) {
@@ -171,7 +196,7 @@ public class AssignmentService {
             jetsonId,
             existing.get().relayId(),
             locked.id(),
-            port.getAsInt(),
+            remotePort,
             decision.reason());
       }
       return new Placement(placed, locked, fallbacks, true);

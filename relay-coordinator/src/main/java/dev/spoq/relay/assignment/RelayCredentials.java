@@ -77,6 +77,11 @@ public class RelayCredentials {
     return Tokens.looksValid(text) && text.startsWith(PREFIX + "_");
   }
 
+  /** The credential of a Jetson at a given generation (what its agent holds). */
+  public String credentialAt(UUID jetsonId, int generation) {
+    return derive(jetsonId, generation);
+  }
+
   private String derive(UUID jetsonId, int generation) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -73,7 +73,7 @@ public class Audit {
   }
 
   /** The address part of "ip", "ip:port" or "[v6]:port"; null for anything else. */
-  static String ipOnly(String source) {
+  public static String ipOnly(String source) {
     if (source == null || source.length() > 64) {
       return null;
     }

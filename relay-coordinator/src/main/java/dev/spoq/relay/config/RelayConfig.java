@@ -51,13 +51,33 @@ class RelayConfig {
         .build();
   }
 
+  /** Body cap of every endpoint but the relay-server API (reports list every session). */
   @Bean
   FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(
       RelayProperties properties) {
     FilterRegistrationBean<RequestSizeLimitFilter> registration =
         new FilterRegistrationBean<>(
-            new RequestSizeLimitFilter(properties.limits().maxBodyBytes()));
+            new RequestSizeLimitFilter(properties.limits().maxBodyBytes()) {
+              @Override
+              protected boolean shouldNotFilter(jakarta.servlet.http.HttpServletRequest request) {
+                return request.getRequestURI().startsWith(RELAY_SERVER_API);
+              }
+            });
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
+
+  /** The relay-server API's own, larger cap ({@code spoq.relay.spoq.max-report-bytes}). */
+  @Bean
+  FilterRegistrationBean<RequestSizeLimitFilter> relayServerSizeLimitFilter(
+      RelayProperties properties) {
+    FilterRegistrationBean<RequestSizeLimitFilter> registration =
+        new FilterRegistrationBean<>(
+            new RequestSizeLimitFilter(properties.relay().spoq().maxReportBytes()));
+    registration.addUrlPatterns(RELAY_SERVER_API + "*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
+
+  static final String RELAY_SERVER_API = "/internal/v1/relay-servers/";
 }

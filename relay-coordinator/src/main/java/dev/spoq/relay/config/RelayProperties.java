@@ -55,7 +55,9 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
       Plugin plugin,
       Connect connect,
       Scaling scaling,
-      Frpc frpc) {
+      Frpc frpc,
+      AdminUrl adminUrl,
+      Spoq spoq) {
     public Relay {
       pluginSecret = pluginSecret == null ? "" : pluginSecret.trim();
       frpsAuthToken = frpsAuthToken == null ? "" : frpsAuthToken.trim();
@@ -68,10 +70,45 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
       connect = connect == null ? new Connect(null) : connect;
       scaling = scaling == null ? new Scaling(null) : scaling;
       frpc = frpc == null ? new Frpc(null, null, null, null) : frpc;
+      adminUrl = adminUrl == null ? new AdminUrl(null) : adminUrl;
+      spoq = spoq == null ? new Spoq(null, null, null, null) : spoq;
     }
 
     static Relay defaults() {
-      return new Relay(null, null, null, null, null, null, null, null, null, null, null);
+      return new Relay(
+          null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+  }
+
+  /**
+   * @param allowedRanges CIDR ranges an frps admin URL may point at (see AdminUrlPolicy)
+   */
+  public record AdminUrl(java.util.List<String> allowedRanges) {
+    public AdminUrl {
+      allowedRanges =
+          allowedRanges == null || allowedRanges.isEmpty()
+              ? java.util.List.of(
+                  "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+              : java.util.List.copyOf(allowedRanges);
+    }
+  }
+
+  /**
+   * relay-server (kind spoq) settings.
+   *
+   * @param reportTimeout a spoq relay is DOWN when no report arrived for this long
+   * @param maxWaiters long-polls of Jetson sets held at once by this instance (more answer 503)
+   * @param watchInterval how often the held long-polls compare their set with the database
+   * @param maxReportBytes body cap of the report and Jetson-set endpoints
+   */
+  public record Spoq(
+      Duration reportTimeout, Integer maxWaiters, Duration watchInterval, Long maxReportBytes) {
+    public Spoq {
+      reportTimeout = reportTimeout == null ? Duration.ofSeconds(30) : reportTimeout;
+      maxWaiters = maxWaiters == null || maxWaiters < 1 ? 10_000 : maxWaiters;
+      watchInterval = watchInterval == null ? Duration.ofSeconds(1) : watchInterval;
+      maxReportBytes =
+          maxReportBytes == null || maxReportBytes < 1 ? 8L * 1024 * 1024 : maxReportBytes;
     }
   }
 

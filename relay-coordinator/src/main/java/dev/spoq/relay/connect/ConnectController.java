@@ -45,7 +45,11 @@ class ConnectController {
             .jetsonBySubdomain(subdomain)
             .orElseThrow(() -> ApiProblemException.notFound("No Jetson with that subdomain."));
     if (!CallerResolver.mayAccess(caller, jetson.jetsonId(), jetson.username())) {
-      throw ApiProblemException.forbidden("This Jetson belongs to another account.");
+      // The same answer as for a missing subdomain: no existence oracle (audited as a denial).
+      throw callers.denied(
+          caller,
+          "subdomain:" + subdomain,
+          ApiProblemException.notFound("No Jetson with that subdomain."));
     }
     if (jetson.revoked()) {
       throw new ApiProblemException(

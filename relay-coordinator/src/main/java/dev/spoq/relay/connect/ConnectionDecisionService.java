@@ -8,6 +8,7 @@ import dev.spoq.relay.assignment.AssignmentRepository;
 import dev.spoq.relay.config.RelayProperties;
 import dev.spoq.relay.fleet.Relay;
 import dev.spoq.relay.fleet.RelayRepository;
+import dev.spoq.relay.relayserver.RelaySessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +33,15 @@ class ConnectionDecisionService {
   private final String domain;
   private final Duration maxAge;
   private final Clock clock;
+  private final RelaySessions sessions;
 
   ConnectionDecisionService(
       AssignmentRepository assignments,
       RelayRepository relays,
       RelayProperties properties,
-      Clock clock) {
+      Clock clock,
+      RelaySessions sessions) {
+    this.sessions = sessions;
     this.assignments = assignments;
     this.relays = relays;
     this.domain = properties.domain();
@@ -65,6 +69,33 @@ class ConnectionDecisionService {
       Long statusAgeSeconds,
       List<Endpoint> endpoints,
       List<String> notes) {}
+
+  /**
+   * A spoq relay: clients use the relay's WireGuard port (51820), which stock clients reach through
+   * DNS once the agent points the name at the relay.
+   */
+  private Endpoint spoqEndpoint(Relay r, JetsonSummary jetson) {
+    String why = "relay-server " + r.id() + " (region " + r.region() + ")";
+    Optional<RelaySessions.Live> live = sessions.live(r, jetson.jetsonId());
+    if (live.isPresent()) {
+      why +=
+          "; the relay reports a live agent session since "
+              + live.get().upSince()
+              + " ("
+              + live.get().clients()
+              + " client(s))";
+    } else {
+      why += "; the relay reports no live agent session for this Jetson";
+    }
+    return new Endpoint(
+        "relay",
+        r.publicHost(),
+        r.wgPort(),
+        Relay.hostPort(r.publicHost(), r.wgPort()),
+        why,
+        r.id(),
+        r.region());
+  }
 
   Decision decide(JetsonSummary jetson, Optional<JetsonStatus> status) {
     Instant now = clock.instant();
@@ -128,24 +159,28 @@ class ConnectionDecisionService {
         notes.add("relay not offered: the Jetson's relay is down");
       } else {
         String why = "relay " + r.id() + " (region " + r.region() + ")";
-        if (facts != null && Boolean.TRUE.equals(facts.relayConnected())) {
+        if (r.isSpoq()) {
+          relay = spoqEndpoint(r, jetson);
+        } else if (facts != null && Boolean.TRUE.equals(facts.relayConnected())) {
           why += "; the agent reports frpc connected";
         } else if (facts != null && Boolean.FALSE.equals(facts.relayConnected())) {
           why += "; the agent reported frpc NOT connected at its last report";
         }
-        if (assignment.get().proxyOpen()) {
-          why += "; frps opened the Jetson's UDP proxy";
+        if (!r.isSpoq()) {
+          if (assignment.get().proxyOpen()) {
+            why += "; frps opened the Jetson's UDP proxy";
+          }
+          int port = assignment.get().remotePort();
+          relay =
+              new Endpoint(
+                  "relay",
+                  r.publicHost(),
+                  port,
+                  Relay.hostPort(r.publicHost(), port),
+                  why,
+                  r.id(),
+                  r.region());
         }
-        int port = assignment.get().remotePort();
-        relay =
-            new Endpoint(
-                "relay",
-                r.publicHost(),
-                port,
-                Relay.hostPort(r.publicHost(), port),
-                why,
-                r.id(),
-                r.region());
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.spoq.relay.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.relay.assignment.Assignment;
 import dev.spoq.relay.assignment.AssignmentRepository;
@@ -14,11 +15,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.IDN;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -51,13 +51,16 @@ class FleetController {
   private final RelayRepository relays;
   private final AssignmentRepository assignments;
   private final Audit audit;
+  private final AdminUrlPolicy adminUrls;
 
   FleetController(
       CallerResolver callers,
       FleetService fleet,
       RelayRepository relays,
       AssignmentRepository assignments,
-      Audit audit) {
+      Audit audit,
+      AdminUrlPolicy adminUrls) {
+    this.adminUrls = adminUrls;
     this.callers = callers;
     this.fleet = fleet;
     this.relays = relays;
@@ -69,36 +72,47 @@ class FleetController {
       @NotNull @Min(value = 1024, message = "must be >= 1024") @Max(65535) Integer start,
       @NotNull @Min(value = 1024, message = "must be >= 1024") @Max(65535) Integer end) {}
 
-  /** Body of POST (with id) and PUT (id from the path; {@code adminPassword} null = keep). */
+  /**
+   * Body of POST (with id) and PUT (id from the path; {@code adminPassword} null = keep). {@code
+   * kind} {@code frp} (default) needs bindPort, udpPortRange, adminUrl, adminUser, adminPassword;
+   * {@code spoq} takes wgPort and agentPort (defaults 51820/51821) and refuses the frp fields.
+   */
   record RelayRequest(
       @Pattern(regexp = ID, message = "must be 1-32 of [a-z0-9-], starting with a letter or digit")
           String id,
+      @Pattern(regexp = "frp|spoq", message = "must be 'frp' or 'spoq'") String kind,
       @NotNull @Pattern(regexp = "[a-z][a-z0-9-]{0,31}", message = "must be a region name")
           String region,
       @NotNull @Size(min = 1, max = 253) String publicHost,
-      @NotNull @Min(1) @Max(65535) Integer bindPort,
-      @NotNull @Valid PortRange udpPortRange,
+      @Min(1) @Max(65535) Integer bindPort,
+      @Valid PortRange udpPortRange,
       @NotNull @Min(1) @Max(1_000_000) Integer capacity,
-      @NotNull @Size(min = 8, max = 512) String adminUrl,
-      @NotNull
-          @Size(max = 128)
+      @Size(min = 8, max = 512) String adminUrl,
+      @Size(max = 128)
           @Pattern(regexp = "[\\x21-\\x7e]*", message = "must be printable ASCII without spaces")
           String adminUser,
-      @Size(max = 256) String adminPassword) {}
+      @Size(max = 256) String adminPassword,
+      @Min(1) @Max(65535) Integer wgPort,
+      @Min(1) @Max(65535) Integer agentPort) {
+    String kindOrDefault() {
+      return kind == null ? Relay.FRP : kind;
+    }
+  }
 
   record RangeView(int start, int end) {}
 
   /** What the API shows of a relay: never its admin credentials. */
   record RelayView(
       String id,
+      String kind,
       String region,
       String publicHost,
-      int bindPort,
-      RangeView udpPortRange,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer bindPort,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RangeView udpPortRange,
       int capacity,
       int effectiveCapacity,
       int assigned,
-      String adminUrl,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String adminUrl,
       boolean adminCredentialsSet,
       String status,
       boolean draining,
@@ -108,7 +122,39 @@ class FleetController {
       String lastError,
       String frpsVersion,
       Long clientCount,
-      Long proxyCount) {}
+      Long proxyCount,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer wgPort,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer agentPort,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Instant lastReportAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String relayToken) {
+    RelayView withToken(String token) {
+      return new RelayView(
+          id,
+          kind,
+          region,
+          publicHost,
+          bindPort,
+          udpPortRange,
+          capacity,
+          effectiveCapacity,
+          assigned,
+          adminUrl,
+          adminCredentialsSet,
+          status,
+          draining,
+          consecutiveFailures,
+          lastCheckAt,
+          lastOkAt,
+          lastError,
+          frpsVersion,
+          clientCount,
+          proxyCount,
+          wgPort,
+          agentPort,
+          lastReportAt,
+          token);
+    }
+  }
 
   @PostMapping
   ResponseEntity<RelayView> register(
@@ -119,19 +165,44 @@ class FleetController {
     if (body.id() == null) {
       throw ApiProblemException.invalid("id is required.");
     }
-    if (body.adminPassword() == null) {
+    if (Relay.FRP.equals(body.kindOrDefault()) && body.adminPassword() == null) {
       throw ApiProblemException.invalid(
           "adminPassword is required (use an empty string if the frps web server has none).");
     }
-    Relay relay = fleet.register(toRelay(body.id(), body));
+    FleetService.Registered registered = fleet.register(toRelay(body.id(), body));
+    Relay relay = registered.relay();
     audit.record(
         caller.actor(),
         "relay.registered",
         "relay:" + relay.id(),
         request.getRemoteAddr(),
         "SUCCESS",
-        Map.of("region", relay.region(), "host", relay.publicHost()));
-    return ResponseEntity.status(HttpStatus.CREATED).body(view(relay));
+        Map.of("region", relay.region(), "host", relay.publicHost(), "kind", relay.kind()));
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .cacheControl(CacheControl.noStore())
+        .body(view(relay).withToken(registered.relayToken()));
+  }
+
+  record TokenAnswer(String relayId, String relayToken) {}
+
+  /** A new token for a spoq relay (shown once); the previous one is refused at once. */
+  @PostMapping("/{id}/token/rotate")
+  ResponseEntity<TokenAnswer> rotateToken(
+      @RequestHeader(value = "Authorization", required = false) String authorization,
+      @PathVariable String id,
+      HttpServletRequest request) {
+    Caller caller = callers.requireAdmin(authorization);
+    String token = fleet.rotateToken(checkId(id));
+    audit.record(
+        caller.actor(),
+        "relay.token.rotated",
+        "relay:" + id,
+        request.getRemoteAddr(),
+        "SUCCESS",
+        Map.of());
+    return ResponseEntity.ok()
+        .cacheControl(CacheControl.noStore())
+        .body(new TokenAnswer(id, token));
   }
 
   @GetMapping
@@ -228,7 +299,7 @@ class FleetController {
   record AssignmentView(
       String jetsonId,
       String relayId,
-      int remotePort,
+      Integer remotePort,
       String reason,
       Instant assignedAt,
       boolean proxyOpen,
@@ -268,16 +339,18 @@ class FleetController {
   }
 
   private static RelayView view(Relay r, int assigned) {
+    boolean spoq = r.isSpoq();
     return new RelayView(
         r.id(),
+        r.kind(),
         r.region(),
         r.publicHost(),
-        r.bindPort(),
-        new RangeView(r.portRangeStart(), r.portRangeEnd()),
+        spoq ? null : r.bindPort(),
+        spoq ? null : new RangeView(r.portRangeStart(), r.portRangeEnd()),
         r.capacity(),
         r.effectiveCapacity(),
         assigned,
-        r.adminUrl(),
+        spoq ? null : r.adminUrl(),
         !r.adminUser().isEmpty() || !r.adminPassword().isEmpty(),
         r.status(),
         r.draining(),
@@ -287,7 +360,11 @@ class FleetController {
         r.lastError(),
         r.frpsVersion(),
         r.clientCount(),
-        r.proxyCount());
+        r.proxyCount(),
+        spoq ? r.wgPort() : null,
+        spoq ? r.agentPort() : null,
+        r.lastReportAt(),
+        null);
   }
 
   private static String checkId(String id) {
@@ -297,10 +374,59 @@ class FleetController {
     return id;
   }
 
-  private static Relay toRelay(String id, RelayRequest body) {
+  private Relay toRelay(String id, RelayRequest body) {
     String host = body.publicHost().trim();
     if (!validHost(host)) {
       throw ApiProblemException.invalid("publicHost must be a DNS name or an IP address.");
+    }
+    if (Relay.SPOQ.equals(body.kindOrDefault())) {
+      if (body.bindPort() != null
+          || body.udpPortRange() != null
+          || body.adminUrl() != null
+          || body.adminUser() != null
+          || body.adminPassword() != null) {
+        throw ApiProblemException.invalid(
+            "bindPort, udpPortRange, adminUrl, adminUser and adminPassword are frp settings; a spoq relay takes wgPort and agentPort.");
+      }
+      int wgPort = body.wgPort() == null ? 51820 : body.wgPort();
+      int agentPort = body.agentPort() == null ? 51821 : body.agentPort();
+      if (wgPort == agentPort) {
+        throw ApiProblemException.invalid("wgPort and agentPort must differ.");
+      }
+      return new Relay(
+          id,
+          Relay.SPOQ,
+          body.region(),
+          host,
+          0,
+          0,
+          0,
+          body.capacity(),
+          "",
+          "",
+          "",
+          Relay.UNKNOWN,
+          false,
+          0,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          wgPort,
+          agentPort,
+          null);
+    }
+    if (body.wgPort() != null || body.agentPort() != null) {
+      throw ApiProblemException.invalid("wgPort and agentPort are settings of a spoq relay.");
+    }
+    if (body.bindPort() == null
+        || body.udpPortRange() == null
+        || body.adminUrl() == null
+        || body.adminUser() == null) {
+      throw ApiProblemException.invalid(
+          "An frp relay needs bindPort, udpPortRange, adminUrl and adminUser.");
     }
     if (body.udpPortRange().start() > body.udpPortRange().end()) {
       throw ApiProblemException.invalid("udpPortRange.start must not be above udpPortRange.end.");
@@ -309,12 +435,13 @@ class FleetController {
         && body.bindPort() <= body.udpPortRange().end()) {
       throw ApiProblemException.invalid("bindPort must lie outside udpPortRange.");
     }
-    String adminUrl = validAdminUrl(body.adminUrl().trim());
+    String adminUrl = adminUrls.validate(body.adminUrl().trim());
     if (body.adminPassword() != null && !PRINTABLE.matcher(body.adminPassword()).matches()) {
       throw ApiProblemException.invalid("adminPassword must be printable ASCII without spaces.");
     }
     return new Relay(
         id,
+        Relay.FRP,
         body.region(),
         host,
         body.bindPort(),
@@ -332,6 +459,9 @@ class FleetController {
         null,
         null,
         null,
+        null,
+        0,
+        0,
         null);
   }
 
@@ -348,25 +478,6 @@ class FleetController {
       return java.net.InetAddress.getByName(host) instanceof java.net.Inet6Address;
     } catch (java.net.UnknownHostException e) {
       return false;
-    }
-  }
-
-  private static String validAdminUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme();
-      if (scheme == null
-          || !(scheme.equals("http") || scheme.equals("https"))
-          || uri.getHost() == null
-          || uri.getRawUserInfo() != null
-          || uri.getRawQuery() != null
-          || uri.getRawFragment() != null) {
-        throw ApiProblemException.invalid(
-            "adminUrl must be an http(s) URL of the frps web server, without credentials, query or fragment.");
-      }
-      return url.replaceAll("/+$", "");
-    } catch (URISyntaxException e) {
-      throw ApiProblemException.invalid("adminUrl is not a valid URL.");
     }
   }
 }

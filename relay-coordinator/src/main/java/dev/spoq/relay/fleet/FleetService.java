@@ -1,6 +1,7 @@
 package dev.spoq.relay.fleet;
 
 import dev.spoq.common.problem.ApiProblemException;
+import dev.spoq.common.token.Tokens;
 import dev.spoq.relay.assignment.AssignmentService;
 import java.util.List;
 import org.springframework.stereotype.Service;
@@ -10,6 +11,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Registers, updates, drains and removes relays. */
 @Service
 public class FleetService {
+
+  /** Prefix of a relay-server's bearer token. */
+  public static final String RELAY_TOKEN_PREFIX = "spoq_rls";
 
   private final RelayRepository relays;
   private final AssignmentService assignments;
@@ -21,12 +25,29 @@ public class FleetService {
     this.tx = tx;
   }
 
+  /** A newly registered relay and, for a spoq relay, its token (shown this once). */
+  public record Registered(Relay relay, String relayToken) {}
+
   @Transactional
-  public Relay register(Relay relay) {
-    if (!relays.insert(relay)) {
+  public Registered register(Relay relay) {
+    String token = relay.isSpoq() ? Tokens.generate(RELAY_TOKEN_PREFIX) : null;
+    if (!relays.insert(relay, token == null ? null : Tokens.hash(token))) {
       throw ApiProblemException.conflict("A relay with id '" + relay.id() + "' already exists.");
     }
-    return relays.find(relay.id()).orElseThrow();
+    return new Registered(relays.find(relay.id()).orElseThrow(), token);
+  }
+
+  /** Replaces a spoq relay's token: the old one is refused from now on. */
+  @Transactional
+  public String rotateToken(String id) {
+    Relay relay = relays.lock(id).orElseThrow(() -> notFound(id));
+    if (!relay.isSpoq()) {
+      throw ApiProblemException.conflict(
+          "Only spoq relays have a relay token; frp relays authenticate through the frps plugin.");
+    }
+    String token = Tokens.generate(RELAY_TOKEN_PREFIX);
+    relays.setTokenHash(id, Tokens.hash(token));
+    return token;
   }
 
   /**
@@ -36,7 +57,14 @@ public class FleetService {
   @Transactional
   public Relay update(String id, Relay changes) {
     Relay existing = relays.lock(id).orElseThrow(() -> notFound(id));
-    int outside = relays.assignedOutside(id, changes.portRangeStart(), changes.portRangeEnd());
+    if (!existing.kind().equals(changes.kind())) {
+      throw ApiProblemException.conflict(
+          "A relay's kind cannot change; register a new relay and drain this one.");
+    }
+    int outside =
+        existing.isSpoq()
+            ? 0
+            : relays.assignedOutside(id, changes.portRangeStart(), changes.portRangeEnd());
     if (outside > 0) {
       throw ApiProblemException.conflict(
           outside + " Jetson(s) hold ports outside the new range on this relay; drain it first.");
@@ -44,6 +72,7 @@ public class FleetService {
     Relay merged =
         new Relay(
             id,
+            existing.kind(),
             changes.region(),
             changes.publicHost(),
             changes.bindPort(),
@@ -61,7 +90,10 @@ public class FleetService {
             existing.lastError(),
             existing.frpsVersion(),
             existing.clientCount(),
-            existing.proxyCount());
+            existing.proxyCount(),
+            changes.wgPort(),
+            changes.agentPort(),
+            existing.lastReportAt());
     relays.update(merged);
     return relays.find(id).orElseThrow();
   }

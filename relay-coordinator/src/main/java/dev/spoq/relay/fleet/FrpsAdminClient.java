@@ -26,9 +26,11 @@ public class FrpsAdminClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpClient http;
+  private final AdminUrlPolicy policy;
 
-  FrpsAdminClient(HttpClient frpsHttpClient) {
+  FrpsAdminClient(HttpClient frpsHttpClient, AdminUrlPolicy policy) {
     this.http = frpsHttpClient;
+    this.policy = policy;
   }
 
   /** What {@code /api/serverinfo} says (the fields the coordinator uses). */
@@ -69,6 +71,10 @@ public class FrpsAdminClient {
   private String get(Relay relay, String path, boolean auth, Duration timeout)
       throws FrpsException {
     URI uri = URI.create(relay.adminUrl().replaceAll("/+$", "") + path);
+    String refusal = uri.getHost() == null ? "has no host" : policy.refusal(uri.getHost());
+    if (refusal != null) {
+      throw new FrpsException("admin URL refused: it " + refusal);
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (auth && !relay.adminUser().isEmpty()) {
       String basic = relay.adminUser() + ":" + relay.adminPassword();

@@ -6,6 +6,8 @@ import dev.spoq.relay.config.RelayProperties;
 import dev.spoq.relay.usage.UsageMetrics;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,7 @@ public class HealthPoller {
   private final FrpsAdminClient frps;
   private final AssignmentService assignments;
   private final RelayProperties.Health settings;
+  private final Duration reportTimeout;
   private final Audit audit;
   private final UsageMetrics metrics;
   private final Clock clock;
@@ -58,6 +61,7 @@ public class HealthPoller {
     this.frps = frps;
     this.assignments = assignments;
     this.settings = properties.relay().health();
+    this.reportTimeout = properties.relay().spoq().reportTimeout();
     this.audit = audit;
     this.metrics = metrics;
     this.clock = clock;
@@ -76,6 +80,9 @@ public class HealthPoller {
   public void pollAll() {
     List<Future<?>> running = new ArrayList<>();
     for (Relay relay : relays.findAll()) {
+      if (relay.isSpoq()) {
+        continue; // relay-servers report to us; see checkReports()
+      }
       running.add(
           pool.submit(
               () -> {
@@ -94,6 +101,50 @@ public class HealthPoller {
         return;
       } catch (ExecutionException e) {
         log.error("health poll failed unexpectedly", e.getCause());
+      }
+    }
+    metrics.refresh();
+  }
+
+  @Scheduled(
+      initialDelayString = "${spoq.relay.spoq.check-interval:5s}",
+      fixedDelayString = "${spoq.relay.spoq.check-interval:5s}")
+  void scheduledReports() {
+    if (settings.enabled()) {
+      checkReports();
+    }
+  }
+
+  /**
+   * Marks DOWN every spoq relay that has not reported for {@code spoq.relay.spoq.report-timeout}
+   * (30 s) and moves its Jetsons; a relay that never reported stays UNKNOWN.
+   */
+  public void checkReports() {
+    Instant deadline = clock.instant().minus(reportTimeout);
+    for (Relay relay : relays.findAll()) {
+      if (!relay.isSpoq() || relay.lastReportAt() == null) {
+        continue;
+      }
+      if (relay.lastReportAt().isBefore(deadline)) {
+        if (!Relay.DOWN.equals(relay.status())) {
+          relays.markDown(relay.id());
+          int moved = assignments.evacuate(relay.id());
+          long silent = Duration.between(relay.lastReportAt(), clock.instant()).toSeconds();
+          log.warn(
+              "relay {} is DOWN: no report for {} s; moved {} Jetson(s)",
+              relay.id(),
+              silent,
+              moved);
+          audit.record(
+              "service:relay-coordinator",
+              "relay.down",
+              "relay:" + relay.id(),
+              null,
+              "FAILURE",
+              Map.of("silentSeconds", silent, "moved", moved, "kind", Relay.SPOQ));
+        } else {
+          assignments.evacuate(relay.id());
+        }
       }
     }
     metrics.refresh();

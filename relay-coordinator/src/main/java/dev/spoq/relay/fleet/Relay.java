@@ -3,12 +3,16 @@ package dev.spoq.relay.fleet;
 import java.time.Instant;
 
 /**
- * A relay host running frps, as stored. {@code adminPassword} never leaves this service.
+ * A relay host, as stored. Kind {@code frp}: frps with per-Jetson UDP ports, polled through its
+ * admin API ({@code adminPassword} never leaves this service). Kind {@code spoq}: relay-server,
+ * clients on UDP {@code wgPort}, agents on {@code agentPort}; it reports to this service (the
+ * frp-only fields are 0 or empty).
  *
- * @param status {@code UNKNOWN} (never polled), {@code UP} or {@code DOWN}
+ * @param status {@code UNKNOWN} (never polled / never reported), {@code UP} or {@code DOWN}
  */
 public record Relay(
     String id,
+    String kind,
     String region,
     String publicHost,
     int bindPort,
@@ -26,7 +30,13 @@ public record Relay(
     String lastError,
     String frpsVersion,
     Long clientCount,
-    Long proxyCount) {
+    Long proxyCount,
+    int wgPort,
+    int agentPort,
+    Instant lastReportAt) {
+
+  public static final String FRP = "frp";
+  public static final String SPOQ = "spoq";
 
   public static final String UP = "UP";
   public static final String DOWN = "DOWN";
@@ -34,7 +44,11 @@ public record Relay(
 
   /** How many Jetsons this relay can hold: its capacity, bounded by its UDP port range. */
   public int effectiveCapacity() {
-    return Math.min(capacity, portRangeEnd - portRangeStart + 1);
+    return isSpoq() ? capacity : Math.min(capacity, portRangeEnd - portRangeStart + 1);
+  }
+
+  public boolean isSpoq() {
+    return SPOQ.equals(kind);
   }
 
   public boolean isUp() {
@@ -51,8 +65,9 @@ public record Relay(
     return !DOWN.equals(status) && !draining;
   }
 
+  /** Where agents connect: frps's bind port, or relay-server's agent port. */
   public String endpoint() {
-    return hostPort(publicHost, bindPort);
+    return hostPort(publicHost, isSpoq() ? agentPort : bindPort);
   }
 
   /** {@code host:port}, with brackets around an IPv6 literal. */

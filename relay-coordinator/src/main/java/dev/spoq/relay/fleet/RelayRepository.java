@@ -15,9 +15,10 @@ import org.springframework.stereotype.Repository;
 public class RelayRepository {
 
   private static final String COLUMNS =
-      "id, region, public_host, bind_port, port_range_start, port_range_end, capacity, admin_url,"
-          + " admin_user, admin_password, status, draining, consecutive_failures, last_check_at,"
-          + " last_ok_at, last_error, frps_version, client_count, proxy_count";
+      "id, kind, region, public_host, bind_port, port_range_start, port_range_end, capacity,"
+          + " admin_url, admin_user, admin_password, status, draining, consecutive_failures,"
+          + " last_check_at, last_ok_at, last_error, frps_version, client_count, proxy_count,"
+          + " wg_port, agent_port, last_report_at";
 
   private final JdbcClient jdbc;
 
@@ -64,46 +65,97 @@ public class RelayRepository {
         .single();
   }
 
-  public boolean insert(Relay r) {
+  /**
+   * Inserts a relay; {@code tokenHash} is the SHA-256 of a spoq relay's token (null for frp).
+   * Returns false when the id exists.
+   */
+  public boolean insert(Relay r, String tokenHash) {
+    boolean spoq = r.isSpoq();
     return jdbc.sql(
                 """
-                INSERT INTO relay (id, region, public_host, bind_port, port_range_start,
-                  port_range_end, capacity, admin_url, admin_user, admin_password)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                INSERT INTO relay (id, kind, region, public_host, bind_port, port_range_start,
+                  port_range_end, capacity, admin_url, admin_user, admin_password, wg_port,
+                  agent_port, token_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """)
             .params(
                 r.id(),
+                r.kind(),
                 r.region(),
                 r.publicHost(),
-                r.bindPort(),
-                r.portRangeStart(),
-                r.portRangeEnd(),
+                spoq ? null : r.bindPort(),
+                spoq ? null : r.portRangeStart(),
+                spoq ? null : r.portRangeEnd(),
                 r.capacity(),
-                r.adminUrl(),
-                r.adminUser(),
-                r.adminPassword())
+                spoq ? null : r.adminUrl(),
+                spoq ? null : r.adminUser(),
+                spoq ? null : r.adminPassword(),
+                spoq ? r.wgPort() : null,
+                spoq ? r.agentPort() : null,
+                tokenHash)
             .update()
         == 1;
   }
 
+  /** The spoq relay whose token has this SHA-256, if any. */
+  public Optional<Relay> findByTokenHash(String tokenHash) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM relay WHERE token_hash = ? AND kind = 'spoq'")
+        .param(tokenHash)
+        .query(this::map)
+        .optional();
+  }
+
+  public void setTokenHash(String id, String tokenHash) {
+    jdbc.sql("UPDATE relay SET token_hash = ?, updated_at = now() WHERE id = ?")
+        .params(tokenHash, id)
+        .update();
+  }
+
+  /**
+   * A relay-server reported: it is UP from now on. Returns the status before the report (null if
+   * the relay is gone).
+   */
+  public String recordReport(String id, Instant at, Instant startedAt, long sessions) {
+    return jdbc.sql(
+            """
+            UPDATE relay r SET status = 'UP', consecutive_failures = 0, last_report_at = ?,
+              last_ok_at = ?, last_check_at = ?, last_error = NULL, relay_started_at = ?,
+              client_count = ?
+            FROM relay old WHERE r.id = old.id AND r.id = ? RETURNING old.status
+            """)
+        .params(
+            Timestamp.from(at),
+            Timestamp.from(at),
+            Timestamp.from(at),
+            Timestamp.from(startedAt),
+            sessions,
+            id)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
   public void update(Relay r) {
+    boolean spoq = r.isSpoq();
     jdbc.sql(
             """
             UPDATE relay SET region = ?, public_host = ?, bind_port = ?, port_range_start = ?,
               port_range_end = ?, capacity = ?, admin_url = ?, admin_user = ?, admin_password = ?,
-              updated_at = now()
+              wg_port = ?, agent_port = ?, updated_at = now()
             WHERE id = ?
             """)
         .params(
             r.region(),
             r.publicHost(),
-            r.bindPort(),
-            r.portRangeStart(),
-            r.portRangeEnd(),
+            spoq ? null : r.bindPort(),
+            spoq ? null : r.portRangeStart(),
+            spoq ? null : r.portRangeEnd(),
             r.capacity(),
-            r.adminUrl(),
-            r.adminUser(),
-            r.adminPassword(),
+            spoq ? null : r.adminUrl(),
+            spoq ? null : r.adminUser(),
+            spoq ? null : r.adminPassword(),
+            spoq ? r.wgPort() : null,
+            spoq ? r.agentPort() : null,
             r.id())
         .update();
   }
@@ -167,15 +219,16 @@ public class RelayRepository {
   private Relay map(ResultSet rs, int row) throws SQLException {
     return new Relay(
         rs.getString("id"),
+        rs.getString("kind"),
         rs.getString("region"),
         rs.getString("public_host"),
         rs.getInt("bind_port"),
         rs.getInt("port_range_start"),
         rs.getInt("port_range_end"),
         rs.getInt("capacity"),
-        rs.getString("admin_url"),
-        rs.getString("admin_user"),
-        rs.getString("admin_password"),
+        nonNull(rs.getString("admin_url")),
+        nonNull(rs.getString("admin_user")),
+        nonNull(rs.getString("admin_password")),
         rs.getString("status"),
         rs.getBoolean("draining"),
         rs.getInt("consecutive_failures"),
@@ -184,7 +237,14 @@ public class RelayRepository {
         rs.getString("last_error"),
         rs.getString("frps_version"),
         (Long) rs.getObject("client_count", Long.class),
-        (Long) rs.getObject("proxy_count", Long.class));
+        (Long) rs.getObject("proxy_count", Long.class),
+        rs.getInt("wg_port"),
+        rs.getInt("agent_port"),
+        instant(rs.getTimestamp("last_report_at")));
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   private static Instant instant(Timestamp t) {

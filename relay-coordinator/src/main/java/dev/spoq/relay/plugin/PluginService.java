@@ -56,12 +56,20 @@ class PluginService {
   private record Identity(PluginRepository.Holder holder, Refusal refusal) {}
 
   PluginResponse decide(String relayId, String op, JsonNode content) {
-    if (relays.find(relayId).isEmpty()) {
+    var relay = relays.find(relayId);
+    if (relay.isEmpty()) {
       return refuse(
           relayId,
           op,
           content,
           new Refusal("this relay is not registered at the Spoq relay coordinator", null));
+    }
+    if (relay.get().isSpoq()) {
+      return refuse(
+          relayId,
+          op,
+          content,
+          new Refusal("this relay is registered as a spoq relay-server, not as frps", null));
     }
     return switch (op) {
       case "Login" -> login(relayId, content);
@@ -118,7 +126,7 @@ class PluginService {
       reason = "only 'udp' proxies are allowed on Spoq relays";
     } else if (!ProxyNames.of(jetsonId).equals(name)) {
       reason = "proxy name must be " + ProxyNames.of(jetsonId) + " for this Jetson";
-    } else if (port != id.holder().remotePort()) {
+    } else if (!Integer.valueOf(port).equals(id.holder().remotePort())) {
       reason =
           "remote port "
               + port

@@ -41,8 +41,10 @@ class UsageController {
       @RequestHeader(value = "Authorization", required = false) String authorization,
       @PathVariable UUID jetsonId) {
     Caller caller = callers.require(authorization);
+    // Another tenant's Jetson answers exactly like a missing one (no existence oracle).
     if (caller instanceof Caller.Device device && !device.jetsonId().equals(jetsonId)) {
-      throw ApiProblemException.forbidden("A device token may read its own Jetson's usage only.");
+      throw callers.denied(
+          caller, "jetson:" + jetsonId, ApiProblemException.notFound("No Jetson with that id."));
     }
     if (caller instanceof Caller.Account account) {
       JetsonSummary summary =
@@ -50,7 +52,8 @@ class UsageController {
               .jetson(jetsonId)
               .orElseThrow(() -> ApiProblemException.notFound("No Jetson with that id."));
       if (!account.username().equals(summary.username())) {
-        throw ApiProblemException.forbidden("This Jetson belongs to another account.");
+        throw callers.denied(
+            caller, "jetson:" + jetsonId, ApiProblemException.notFound("No Jetson with that id."));
       }
     }
     List<UsageQueries.PerRelay> rows = queries.jetson(jetsonId);

@@ -46,7 +46,7 @@ public class UsageScraper {
   /** One round over every relay that is not known to be down. */
   public void scrapeAll() {
     for (Relay relay : relays.findAll()) {
-      if (Relay.DOWN.equals(relay.status())) {
+      if (relay.isSpoq() || Relay.DOWN.equals(relay.status())) {
         continue;
       }
       try {

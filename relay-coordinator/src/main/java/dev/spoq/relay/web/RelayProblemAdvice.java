@@ -1,5 +1,6 @@
 package dev.spoq.relay.web;
 
+import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.common.problem.ProblemTypes;
 import dev.spoq.common.registry.RegistryUnavailableException;
 import dev.spoq.common.web.ProblemDetailsAdvice;
@@ -16,6 +17,27 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class RelayProblemAdvice extends ProblemDetailsAdvice {
 
   private static final Logger log = LoggerFactory.getLogger(RelayProblemAdvice.class);
+
+  /**
+   * The shared mapping, plus the headers HTTP asks for: {@code WWW-Authenticate} on 401 (RFC 9110
+   * section 11.6.1), {@code Retry-After} on 429 and 503.
+   */
+  @Override
+  public ResponseEntity<ProblemDetail> handleApiProblem(ApiProblemException e) {
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+    if (e.status() == HttpStatus.UNAUTHORIZED) {
+      answer.header("WWW-Authenticate", "Bearer realm=\"spoq\"");
+    }
+    if (e.status() == HttpStatus.TOO_MANY_REQUESTS
+        || e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      Object retry =
+          e.toProblemDetail().getProperties() == null
+              ? null
+              : e.toProblemDetail().getProperties().get("retryAfterSeconds");
+      answer.header("Retry-After", retry == null ? "5" : retry.toString());
+    }
+    return answer.body(e.toProblemDetail());
+  }
 
   @ExceptionHandler(RegistryUnavailableException.class)
   ResponseEntity<ProblemDetail> registryUnavailable(RegistryUnavailableException e) {

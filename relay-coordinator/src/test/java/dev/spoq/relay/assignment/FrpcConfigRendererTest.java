@@ -68,6 +68,7 @@ class FrpcConfigRendererTest {
     Relay relay =
         new Relay(
             "eu-1",
+            Relay.FRP,
             "eu",
             "relay-eu-1.spoq.dev",
             7000,
@@ -85,6 +86,9 @@ class FrpcConfigRendererTest {
             null,
             null,
             null,
+            null,
+            0,
+            0,
             null);
     String credential = "spoq_rly_" + "A".repeat(43);
     String toml = renderer.render(jetson, relay, 40017, "fleet-token", credential);
@@ -97,6 +101,7 @@ class FrpcConfigRendererTest {
     Relay relay =
         new Relay(
             "x",
+            Relay.FRP,
             "us",
             "h.test",
             7000,
@@ -114,6 +119,9 @@ class FrpcConfigRendererTest {
             null,
             null,
             null,
+            null,
+            0,
+            0,
             null);
     String token = "to\"ken\\\n[[proxies]]\nname = \"evil\"\u0001";
     String toml = renderer.render(jetson, relay, 40000, token, "spoq_rly_x");

@@ -16,6 +16,7 @@ class RelaySelectorTest {
   private static Relay relay(String id, String region, String status, boolean draining, int cap) {
     return new Relay(
         id,
+        Relay.FRP,
         region,
         id + ".test",
         7000,
@@ -33,6 +34,9 @@ class RelaySelectorTest {
         null,
         null,
         null,
+        null,
+        0,
+        0,
         null);
   }
 
@@ -156,6 +160,7 @@ class RelaySelectorTest {
     Relay narrow =
         new Relay(
             "n",
+            Relay.FRP,
             "us",
             "n.test",
             7000,
@@ -173,6 +178,9 @@ class RelaySelectorTest {
             null,
             null,
             null,
+            null,
+            0,
+            0,
             null);
     assertThat(narrow.effectiveCapacity()).isEqualTo(3);
     assertThat(selector.rank(List.of(load(narrow, 3)), Map.of(), null)).isEmpty();

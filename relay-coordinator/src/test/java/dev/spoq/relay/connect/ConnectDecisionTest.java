@@ -141,9 +141,9 @@ class ConnectDecisionTest extends RelayServiceTest {
     assertThat(
             call("GET", "/api/connect/" + alice.subdomain(), accountOf(bob).apiKey(), null)
                 .status())
-        .isEqualTo(403);
+        .isEqualTo(404);
     assertThat(call("GET", "/api/connect/" + alice.subdomain(), bob.deviceToken(), null).status())
-        .isEqualTo(403);
+        .isEqualTo(404);
     assertThat(call("GET", "/api/connect/" + alice.subdomain(), null, null).status())
         .isEqualTo(401);
     assertThat(

@@ -97,7 +97,19 @@ class FleetApiTest extends RelayServiceTest {
       {"adminUrl", "http://10.0.0.5:7500/?x=1"},
       {"adminUrl", "not a url at all"},
       {"adminUser", "has space"},
-      {"adminPassword", "has space"}
+      {"adminPassword", "has space"},
+      // server-side request forgery: metadata, unspecified, multicast, broadcast, numeric forms,
+      // and ranges outside the allow-list (these tests allow 127.0.0.0/8 and 10.0.0.0/8 only)
+      {"adminUrl", "http://169.254.169.254/latest"},
+      {"adminUrl", "http://0.0.0.0:7500"},
+      {"adminUrl", "http://224.0.0.1:7500"},
+      {"adminUrl", "http://255.255.255.255:7500"},
+      {"adminUrl", "http://0x51024545:7500"},
+      {"adminUrl", "http://1358054725:7500"},
+      {"adminUrl", "http://0177.0.0.1:7500"},
+      {"adminUrl", "http://[::ffff:169.254.169.254]:7500"},
+      {"adminUrl", "http://192.168.1.1:7500"},
+      {"adminUrl", "http://[fe80::1]:7500"}
     };
     for (String[] b : bad) {
       Map<String, Object> body = body("eu-1");

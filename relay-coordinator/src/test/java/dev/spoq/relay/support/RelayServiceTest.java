@@ -53,7 +53,11 @@ import tools.jackson.databind.json.JsonMapper;
       "spoq.relay.default-region=us",
       "spoq.relay.plugin-secret=" + RelayServiceTest.PLUGIN_SECRET,
       "spoq.relay.frps-auth-token=" + RelayServiceTest.FRPS_TOKEN,
-      "spoq.relay.credential-key=test-credential-key-0123456789abcdef0123456789"
+      "spoq.relay.credential-key=test-credential-key-0123456789abcdef0123456789",
+      // The frps admin stand-ins listen on loopback: allowed explicitly, as a real fleet never is.
+      "spoq.relay.admin-url.allowed-ranges=127.0.0.0/8,10.0.0.0/8",
+      // every test client is 127.0.0.1: AuthHardeningTest checks the limit with its own setting
+      "spoq.relay.auth.max-failures-per-window=100000"
     })
 public abstract class RelayServiceTest {
 
@@ -88,7 +92,8 @@ public abstract class RelayServiceTest {
   @BeforeEach
   void emptyRelayTables() {
     jdbc.sql(
-            "TRUNCATE plugin_event, jetson_usage, latency_report, relay_credential, assignment, relay")
+            "TRUNCATE plugin_event, jetson_usage, latency_report, relay_credential, assignment,"
+                + " relay_session, jetson_key, relay")
         .update();
   }
 

@@ -69,9 +69,9 @@ class UsageTest extends RelayServiceTest {
     // ...but not another account's key, nor another Jetson's token
     RunningRegistry.EnrolledJetson mallory = jetson("mallory");
     assertThat(call("GET", "/api/usage/jetsons/" + a, accountOf(mallory).apiKey(), null).status())
-        .isEqualTo(403);
+        .isEqualTo(404);
     assertThat(call("GET", "/api/usage/jetsons/" + a, mallory.deviceToken(), null).status())
-        .isEqualTo(403);
+        .isEqualTo(404);
     assertThat(call("GET", "/api/usage/regions", accountOf(alice).apiKey(), null).status())
         .isEqualTo(403);
     assertThat(call("GET", "/api/usage/jetsons/not-a-uuid", admin(), null).status()).isEqualTo(400);
