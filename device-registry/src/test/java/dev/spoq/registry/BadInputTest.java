@@ -337,6 +337,42 @@ class BadInputTest {
   }
 
   @Test
+  void encodedActuatorPathsAreGuardedOrRefused() {
+    String name = SharedRegistry.name("enc");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.CLOUD);
+    // issue 13 item 1: an account key got the metrics through these
+    Problems.assertProblem(
+        registry.call("GET", "/%61ctuator/prometheus", account.apiKey(), null), 403);
+    Problems.assertProblem(registry.call("GET", "/%61ctuator/prometheus", null, null), 401);
+    for (String path :
+        List.of(
+            "/actuator;x/prometheus",
+            "/actuator/%2e/prometheus",
+            "/api/%2e%2e/actuator/prometheus",
+            "//actuator/prometheus")) {
+      RunningRegistry.Response r = registry.call("GET", path, account.apiKey(), null);
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(r.body()).as(path).doesNotContain("http_server_requests");
+    }
+    assertThat(registry.call("GET", "/%61ctuator/prometheus", registry.adminKey(), null).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void tomcatLevelRefusalsAreProblems() {
+    String name = SharedRegistry.name("tc");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.CLOUD);
+    Problems.assertProblem(
+        registry.call("GET", "/api/accounts/a%2fb", account.apiKey(), null), 400);
+    Problems.assertProblem(
+        registry.call("GET", "/api/accounts/a%00b", account.apiKey(), null), 400);
+    RunningRegistry.Response big =
+        registry.call("GET", "/api/accounts", "spoq_key_" + "A".repeat(8 * 1024), null);
+    assertThat(big.status()).isIn(400, 431);
+    assertThat(big.header("Content-Type")).contains("application/problem+json");
+  }
+
+  @Test
   void aChunkedOversizedBodyIsCutOffToo() throws Exception {
     long before = count("account");
     byte[] body =

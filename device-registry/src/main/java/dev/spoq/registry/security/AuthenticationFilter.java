@@ -2,6 +2,7 @@ package dev.spoq.registry.security;
 
 import dev.spoq.common.auth.BearerToken;
 import dev.spoq.common.problem.ProblemTypes;
+import dev.spoq.common.web.RequestPaths;
 import dev.spoq.registry.audit.AuditLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -81,7 +82,20 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // The edge (common's AmbiguousPathFilter) refused paths that decode two ways; authorise on the
+    // decoded path that routing uses, so /%61ctuator/... is /actuator/... here too.
+    if (RequestPaths.ambiguity(request).isPresent()) {
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST, "The request path is ambiguous; send it in plain form.");
+      problem.setType(ProblemTypes.MALFORMED_REQUEST);
+      problem.setTitle("Bad Request");
+      response.setStatus(400);
+      response.setContentType("application/problem+json");
+      response.getOutputStream().write(json.writeValueAsBytes(problem));
+      return;
+    }
+    String path = RequestPaths.normalized(request);
     Requirement requirement = requirementFor(request.getMethod(), path);
     if (requirement == Requirement.NONE) {
       chain.doFilter(request, response);
