@@ -129,9 +129,29 @@ public final class BootstrapCommand {
         out.printf("%d change(s) would be made.%n", changes);
         return 0;
       }
+      List<String> ignored = new ArrayList<>();
       for (BootstrapPlan.Step step : steps) {
         if (step.action() != BootstrapPlan.Action.UNCHANGED) {
           provider.upsert(step.wanted());
+          // Read back: a server may accept an update and silently ignore it (RFC 2136 3.4.2.2, a
+          // CNAME next to other data).
+          List<ProviderRecord> now = provider.find(step.wanted().fqdn(), step.wanted().type());
+          if (now.size() != 1 || !step.wanted().sameAs(now.get(0))) {
+            String problem =
+                step.wanted().fqdn()
+                    + " "
+                    + step.wanted().type()
+                    + " "
+                    + step.wanted().content()
+                    + ": the server accepted the change but serves "
+                    + (now.isEmpty()
+                        ? "nothing"
+                        : now.stream().map(ProviderRecord::content).toList().toString())
+                    + " (ignored; for a CNAME, remove the other records of that name)";
+            out.println("  IGNORED by the server: " + problem);
+            ignored.add(problem);
+            continue;
+          }
           out.printf("  done: %s %s%n", step.wanted().fqdn(), step.wanted().type());
           AUDIT
               .atWarn()
@@ -150,6 +170,12 @@ public final class BootstrapCommand {
                   step.wanted().type(),
                   step.wanted().content());
         }
+      }
+      if (!ignored.isEmpty()) {
+        err.printf(
+            "bootstrap: %d change(s) were ignored by the server:%n  %s%n",
+            ignored.size(), String.join("\n  ", ignored));
+        return 1;
       }
       out.printf("%d change(s) made.%n", changes);
       return 0;

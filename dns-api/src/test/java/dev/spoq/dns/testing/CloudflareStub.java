@@ -53,6 +53,15 @@ public final class CloudflareStub implements AutoCloseable {
       Set.of("type", "name", "content", "ttl", "proxied", "comment");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * Cloudflare's answer to a create or update that would duplicate a record with the same type,
+   * name and content: 81058 "An identical record already exists." (81057 "Record already exists."
+   * is the older code; tests inject it with {@link #apiError}).
+   */
+  public static final int IDENTICAL_RECORD_EXISTS = 81058;
+
+  public static final int RECORD_ALREADY_EXISTS = 81057;
+
   private final String zoneName;
   private final String zoneId = newId();
   private final String apiToken;
@@ -62,6 +71,7 @@ public final class CloudflareStub implements AutoCloseable {
   private final ConcurrentLinkedQueue<MockResponse> injected = new ConcurrentLinkedQueue<>();
   private MockWebServer server;
   private int port;
+  private volatile boolean totalPagesUnderreported;
 
   public CloudflareStub(String zoneName, String apiToken) {
     this.zoneName = zoneName;
@@ -197,6 +207,14 @@ public final class CloudflareStub implements AutoCloseable {
             x -> x.path("type").asString().equals(type) && x.path("name").asString().equals(name));
   }
 
+  /**
+   * Answers {@code result_info.total_pages: 1} on every record list, as a client must not trust it
+   * (cloudflare-go pages until a page comes back short).
+   */
+  public void underreportTotalPages(boolean on) {
+    totalPagesUnderreported = on;
+  }
+
   /** The next request (after its checks) gets this answer instead. */
   public void failNext(MockResponse response) {
     injected.add(response);
@@ -239,11 +257,13 @@ public final class CloudflareStub implements AutoCloseable {
       if (!method.equals("GET")) {
         return violation("only GET /zones is expected, got " + method);
       }
-      if (!query.keySet().equals(Set.of("name"))) {
-        return violation("GET /zones must filter by name only, got query " + query);
+      if (!query.containsKey("name")
+          || !Set.of("name", "status", "page", "per_page").containsAll(query.keySet())) {
+        return violation("GET /zones must filter by name (and status), got query " + query);
       }
       ArrayNode result = JSON.createArrayNode();
-      if (zoneName.equals(query.get("name"))) {
+      if (zoneName.equals(query.get("name"))
+          && (!query.containsKey("status") || "active".equals(query.get("status")))) {
         result.addObject().put("id", zoneId).put("name", zoneName).put("status", "active");
       }
       return ok(result, resultInfo(1, 20, result.size(), result.size()));
@@ -300,7 +320,11 @@ public final class CloudflareStub implements AutoCloseable {
         .skip((long) (page - 1) * perPage)
         .limit(perPage)
         .forEach(r -> result.add(r.deepCopy()));
-    return ok(result, resultInfo(page, perPage, result.size(), matching.size()));
+    ObjectNode info = resultInfo(page, perPage, result.size(), matching.size());
+    if (totalPagesUnderreported) {
+      info.put("total_pages", 1);
+    }
+    return ok(result, info);
   }
 
   private MockResponse create(RecordedRequest request, String body) {
@@ -316,7 +340,7 @@ public final class CloudflareStub implements AutoCloseable {
       if (r.path("type").asString().equals(json.path("type").asString())
           && r.path("name").asString().equals(json.path("name").asString())
           && r.path("content").asString().equals(json.path("content").asString())) {
-        return envelopeError(400, 81057, "An identical record already exists.");
+        return envelopeError(400, IDENTICAL_RECORD_EXISTS, "An identical record already exists.");
       }
     }
     ObjectNode created =
@@ -343,6 +367,17 @@ public final class CloudflareStub implements AutoCloseable {
     MockResponse invalid = validateRecord(json);
     if (invalid != null) {
       return invalid;
+    }
+    String type = json.path("type").asString(existing.path("type").asString());
+    String name = json.path("name").asString(existing.path("name").asString());
+    String content = json.path("content").asString(existing.path("content").asString());
+    for (ObjectNode other : records.values()) {
+      if (other != existing
+          && other.path("type").asString().equals(type)
+          && other.path("name").asString().equals(name)
+          && other.path("content").asString().equals(content)) {
+        return envelopeError(400, IDENTICAL_RECORD_EXISTS, "An identical record already exists.");
+      }
     }
     for (Iterator<String> it = json.propertyNames().iterator(); it.hasNext(); ) {
       String field = it.next();

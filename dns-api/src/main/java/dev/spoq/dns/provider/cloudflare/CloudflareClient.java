@@ -78,20 +78,35 @@ public class CloudflareClient {
         JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   }
 
-  /** {@code GET /zones?name=<zone>}: the zone's id, empty when this token sees no such zone. */
+  /**
+   * {@code GET /zones?name=<zone>&status=active}: the id of the active zone of exactly that name,
+   * empty when this token sees none. Each result's name and status are checked, not only trusted to
+   * the filter.
+   */
   public Optional<String> findZoneId(String zoneName) {
-    HttpUrl url = url("zones").addQueryParameter("name", zoneName).build();
+    HttpUrl url =
+        url("zones")
+            .addQueryParameter("name", zoneName)
+            .addQueryParameter("status", "active")
+            .build();
     JsonNode result = send("zone lookup", request(url).get().build()).path("result");
-    if (!result.isArray() || result.isEmpty()) {
-      return Optional.empty();
+    if (!result.isArray()) {
+      throw CloudflareErrors.garbled("zone lookup", 200);
     }
-    String id = result.get(0).path("id").asString(null);
-    return Optional.ofNullable(id);
+    for (JsonNode zone : result) {
+      if (zoneName.equalsIgnoreCase(zone.path("name").asString(""))
+          && "active".equals(zone.path("status").asString(""))
+          && zone.hasNonNull("id")) {
+        return Optional.of(zone.path("id").asString());
+      }
+    }
+    return Optional.empty();
   }
 
   /**
    * {@code GET /zones/{zone_id}/dns_records?type=&name=}: records of one type and exact name, all
-   * pages.
+   * pages: it pages until a page comes back short, as cloudflare-go does, and does not trust {@code
+   * result_info.total_pages}.
    */
   public List<DnsRecord> listRecords(String zoneId, String type, String name) {
     List<DnsRecord> records = new ArrayList<>();
@@ -111,8 +126,7 @@ public class CloudflareClient {
       for (JsonNode r : result) {
         records.add(toRecord(r));
       }
-      int totalPages = envelope.path("result_info").path("total_pages").asInt(1);
-      if (page >= totalPages || result.size() < PAGE_SIZE) {
+      if (result.size() < PAGE_SIZE) {
         break;
       }
     }

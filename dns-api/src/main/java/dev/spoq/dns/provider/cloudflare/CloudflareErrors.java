@@ -14,7 +14,12 @@ final class CloudflareErrors {
   static final int AUTHENTICATION_ERROR = 10000;
   static final int INVALID_TTL = 9021;
   static final int RECORD_NOT_FOUND = 81044;
+
+  /** The older "Record already exists." */
   static final int RECORD_ALREADY_EXISTS = 81057;
+
+  /** "An identical record already exists." (same type, name and content). */
+  static final int IDENTICAL_RECORD_EXISTS = 81058;
 
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
@@ -132,7 +137,8 @@ final class CloudflareErrors {
       case AUTHENTICATION_ERROR -> "authentication error";
       case INVALID_TTL -> "invalid TTL (the zone's plan does not allow this TTL)";
       case RECORD_NOT_FOUND -> "record does not exist";
-      case RECORD_ALREADY_EXISTS -> "an identical record already exists";
+      case RECORD_ALREADY_EXISTS -> "record already exists";
+      case IDENTICAL_RECORD_EXISTS -> "an identical record already exists";
       default -> quote(e.message());
     };
   }

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes records through the Cloudflare API v4: the zone id is looked up by name once and cached; a
  * record is found by type and exact name and then PATCHed, and POSTed only when missing, so
- * Cloudflare's "record already exists" (81057) cannot happen in normal operation. The record id is
- * cached so a later change costs one PATCH. Every record written carries the comment {@value
- * #MANAGED_COMMENT}.
+ * Cloudflare's "an identical record already exists" (81058; 81057 is the older "record already
+ * exists") only follows a concurrent or manual change, and is resolved by converging on the records
+ * found. The record id is cached so a later change costs one PATCH. Every record written carries
+ * the comment {@value #MANAGED_COMMENT}.
  */
 public class CloudflareProvider implements DnsProvider {
 
@@ -62,36 +63,73 @@ public class CloudflareProvider implements DnsProvider {
         client.patchRecord(zone, cachedId, body);
         return;
       } catch (CloudflareApiException e) {
-        if (!isMissing(e)) {
+        if (!isMissing(e) && !alreadyExists(e)) {
           throw e;
         }
+        // Deleted by hand (81044), or another record of the name already holds the value (81058,
+        // added by hand): look the name up and converge.
         recordIds.remove(key, cachedId);
         log.info(
-            "Cloudflare record {} {} was deleted at the provider; recreating",
+            "Cloudflare record {} {} changed at the provider ({}); looking it up again",
             record.type(),
-            record.fqdn());
+            record.fqdn(),
+            e.getMessage());
       }
     }
     List<DnsRecord> existing = client.listRecords(zone, record.type().name(), record.fqdn());
     if (existing.isEmpty()) {
-      create(zone, key, record, body);
-      return;
+      try {
+        DnsRecord created = client.createRecord(zone, body);
+        recordIds.put(key, created.id());
+        return;
+      } catch (CloudflareApiException e) {
+        if (!alreadyExists(e)) {
+          throw e;
+        }
+        // Someone created it between our lookup and our POST: converge on what is there now.
+        existing = client.listRecords(zone, record.type().name(), record.fqdn());
+        if (existing.isEmpty()) {
+          throw e;
+        }
+      }
     }
-    DnsRecord first = existing.get(0);
-    if (!matches(first, record)) {
-      client.patchRecord(zone, first.id(), body);
-    }
-    recordIds.put(key, first.id());
-    for (DnsRecord duplicate : existing.subList(1, existing.size())) {
-      // A second value for the same name would make resolvers hand out a wrong address half the
-      // time: this name is managed here, so only our value stays.
+    converge(zone, key, record, body, existing);
+  }
+
+  /**
+   * Keeps one record of the name: the one that already holds the value if any (else the first),
+   * deletes the others first (a second value would make resolvers hand out a wrong address half the
+   * time, and a PATCH to a value another record holds fails with 81058), then fixes TTL, proxied
+   * and comment of the kept one if needed.
+   */
+  private void converge(
+      String zone, String key, ProviderRecord record, RecordBody body, List<DnsRecord> existing) {
+    DnsRecord keep =
+        existing.stream()
+            .filter(r -> record.content().equalsIgnoreCase(r.content()))
+            .findFirst()
+            .orElse(existing.get(0));
+    for (DnsRecord other : existing) {
+      if (other == keep) {
+        continue;
+      }
       log.warn(
           "deleting extra Cloudflare {} record for {} (content {})",
-          duplicate.type(),
-          duplicate.name(),
-          duplicate.content());
-      client.deleteRecord(zone, duplicate.id());
+          other.type(),
+          other.name(),
+          other.content());
+      try {
+        client.deleteRecord(zone, other.id());
+      } catch (CloudflareApiException e) {
+        if (!isMissing(e)) {
+          throw e;
+        }
+      }
     }
+    if (!matches(keep, record)) {
+      client.patchRecord(zone, keep.id(), body);
+    }
+    recordIds.put(key, keep.id());
   }
 
   @Override
@@ -105,24 +143,6 @@ public class CloudflareProvider implements DnsProvider {
   public void forgetCachedIds() {
     zoneId.set(null);
     recordIds.clear();
-  }
-
-  private void create(String zone, String key, ProviderRecord record, RecordBody body) {
-    try {
-      DnsRecord created = client.createRecord(zone, body);
-      recordIds.put(key, created.id());
-    } catch (CloudflareApiException e) {
-      if (!e.hasCode(CloudflareErrors.RECORD_ALREADY_EXISTS)) {
-        throw e;
-      }
-      // Someone created it between our lookup and our POST: update that one instead.
-      List<DnsRecord> now = client.listRecords(zone, record.type().name(), record.fqdn());
-      if (now.isEmpty()) {
-        throw e;
-      }
-      client.patchRecord(zone, now.get(0).id(), body);
-      recordIds.put(key, now.get(0).id());
-    }
   }
 
   private String zoneId() {
@@ -142,6 +162,11 @@ public class CloudflareProvider implements DnsProvider {
                             + " and the token's zone permissions)"));
     zoneId.set(found);
     return found;
+  }
+
+  private static boolean alreadyExists(CloudflareApiException e) {
+    return e.hasCode(CloudflareErrors.IDENTICAL_RECORD_EXISTS)
+        || e.hasCode(CloudflareErrors.RECORD_ALREADY_EXISTS);
   }
 
   private static boolean isMissing(CloudflareApiException e) {

@@ -25,7 +25,9 @@ import org.xbill.DNS.Update;
 /**
  * Writes records by RFC 2136 dynamic update, signed with TSIG, to a primary server (BIND, Knot,
  * PowerDNS). An upsert deletes the name's RRset of that type and adds the one value in the same
- * update message, so the change is atomic at the server. Reads ask the same server directly.
+ * update message, so the change is atomic at the server. Reads ask the same server directly, signed
+ * as well. Every reply must carry a valid TSIG signature ({@link Message#isVerified()}): dnsjava
+ * only logs a bad one, so an unsigned or forged "NOERROR" would otherwise count as success.
  */
 public class Rfc2136Provider implements DnsProvider {
 
@@ -81,7 +83,7 @@ public class Rfc2136Provider implements DnsProvider {
               + " cannot be expressed: "
               + e.getMessage());
     }
-    Message answer = send(update, true, "update of " + record.fqdn());
+    Message answer = send(update, "update of " + record.fqdn());
     int rcode = answer.getRcode();
     if (rcode != Rcode.NOERROR) {
       throw failure(rcode, "update of " + record.fqdn() + " " + record.type());
@@ -93,7 +95,7 @@ public class Rfc2136Provider implements DnsProvider {
     Name name = nameInZone(fqdn);
     int t = Type.value(type.name());
     Message query = Message.newQuery(Record.newRecord(name, t, DClass.IN));
-    Message answer = send(query, false, "query of " + fqdn);
+    Message answer = send(query, "query of " + fqdn);
     int rcode = answer.getRcode();
     if (rcode == Rcode.NXDOMAIN) {
       return List.of();
@@ -116,15 +118,14 @@ public class Rfc2136Provider implements DnsProvider {
     return found;
   }
 
-  private Message send(Message message, boolean signed, String what) {
+  private Message send(Message message, String what) {
     SimpleResolver resolver = new SimpleResolver(server);
     resolver.setTimeout(timeout);
     resolver.setTCP(true);
-    if (signed) {
-      resolver.setTSIGKey(tsig);
-    }
+    resolver.setTSIGKey(tsig);
+    Message answer;
     try {
-      return resolver.send(message);
+      answer = resolver.send(message);
     } catch (IOException e) {
       throw ProviderException.temporary(
           "DNS server "
@@ -137,6 +138,23 @@ public class Rfc2136Provider implements DnsProvider {
               + e.getClass().getSimpleName()
               + ")");
     }
+    if (answer.getRcode() == Rcode.NOTAUTH) {
+      // The server refused our signature; its answer is unsigned by design (RFC 8945 5.3.2).
+      return answer;
+    }
+    if (!answer.isVerified()) {
+      throw ProviderException.temporary(
+          "the reply of DNS server "
+              + server.getHostString()
+              + ":"
+              + server.getPort()
+              + " to "
+              + what
+              + " carries no valid TSIG signature ("
+              + (answer.isSigned() ? "signature does not verify" : "unsigned")
+              + "); it is not trusted and the change is retried");
+    }
+    return answer;
   }
 
   private ProviderException failure(int rcode, String what) {

@@ -55,7 +55,7 @@ class CloudflareProviderTest {
     assertThat(calls).hasSize(3);
     assertThat(calls.get(0).method()).isEqualTo("GET");
     assertThat(calls.get(0).path()).isEqualTo("/client/v4/zones");
-    assertThat(calls.get(0).query()).isEqualTo(Map.of("name", "spoq.dev"));
+    assertThat(calls.get(0).query()).isEqualTo(Map.of("name", "spoq.dev", "status", "active"));
     assertThat(calls.get(1).method()).isEqualTo("GET");
     assertThat(calls.get(1).path()).isEqualTo("/client/v4/zones/" + stub.zoneId() + "/dns_records");
     assertThat(calls.get(1).query())
@@ -109,13 +109,15 @@ class CloudflareProviderTest {
   }
 
   @Test
-  void aRaceThatEndsIn81057UpdatesTheRecordThatAppeared() {
+  void aRaceThatEndsInTheOlder81057UpdatesTheRecordThatAppeared() {
     // Lookups find nothing; the POST is answered 81057 as if another writer just created it.
     provider.find("bob.spoq.dev", RecordType.A); // warms the zone cache
     stub.createByHand("A", "bob.spoq.dev", "5.6.7.8", 60, false);
     stub.clearCalls();
     stub.failNext(emptyList());
-    stub.failNext(CloudflareStub.apiError(400, 81057, "An identical record already exists."));
+    stub.failNext(
+        CloudflareStub.apiError(
+            400, CloudflareStub.RECORD_ALREADY_EXISTS, "Record already exists."));
 
     provider.upsert(ProviderRecord.jetson("bob.spoq.dev", RecordType.A, "8.8.4.4"));
 
@@ -124,6 +126,105 @@ class CloudflareProviderTest {
     assertThat(stub.records("A", "bob.spoq.dev")).hasSize(1);
     assertThat(stub.records("A", "bob.spoq.dev").get(0).path("content").asString())
         .isEqualTo("8.8.4.4");
+  }
+
+  @Test
+  void anIdenticalCreateAnswers81058WithItsDocumentedMessage() {
+    stub.createByHand("A", "dave.spoq.dev", "8.8.8.8", 60, false);
+    CloudflareClient client =
+        new CloudflareClient(
+            stub.baseUrl(), TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
+    String zone = client.findZoneId("spoq.dev").orElseThrow();
+
+    assertThatThrownBy(
+            () ->
+                client.createRecord(
+                    zone,
+                    new CloudflareClient.RecordBody(
+                        "A", "dave.spoq.dev", "8.8.8.8", 60, false, null)))
+        .isInstanceOfSatisfying(
+            CloudflareApiException.class,
+            e -> {
+              assertThat(e.hasCode(81058)).isTrue();
+              assertThat(e.hasCode(81057)).isFalse();
+              assertThat(e.getMessage()).contains("81058 an identical record already exists");
+            });
+  }
+
+  @Test
+  void aDuplicateThatAlreadyHoldsTheValueIsKeptAndTheOthersDeletedFirst() {
+    stub.createByHand("A", "erin.spoq.dev", "1.1.1.1", 300, false);
+    stub.createByHand("A", "erin.spoq.dev", "8.8.8.8", 300, false);
+    stub.createByHand("A", "erin.spoq.dev", "9.9.9.9", 300, false);
+
+    provider.upsert(ProviderRecord.jetson("erin.spoq.dev", RecordType.A, "8.8.8.8"));
+
+    List<JsonNode> left = stub.records("A", "erin.spoq.dev");
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("content").asString()).isEqualTo("8.8.8.8");
+    assertThat(left.get(0).path("ttl").asInt()).isEqualTo(60);
+    assertThat(left.get(0).path("comment").asString())
+        .isEqualTo(CloudflareProvider.MANAGED_COMMENT);
+    List<String> writes = stub.calls().stream().filter(Call::isWrite).map(Call::method).toList();
+    assertThat(writes).containsExactly("DELETE", "DELETE", "PATCH");
+  }
+
+  @Test
+  void aCachedRecordBlockedByAHandMadeDuplicateConverges() {
+    provider.upsert(ProviderRecord.jetson("fay.spoq.dev", RecordType.A, "73.45.1.1"));
+    stub.createByHand("A", "fay.spoq.dev", "73.45.1.2", 60, false);
+
+    provider.upsert(ProviderRecord.jetson("fay.spoq.dev", RecordType.A, "73.45.1.2"));
+
+    List<JsonNode> left = stub.records("A", "fay.spoq.dev");
+    assertThat(left).hasSize(1);
+    assertThat(left.get(0).path("content").asString()).isEqualTo("73.45.1.2");
+  }
+
+  @Test
+  void theZoneLookupAsksForActiveZonesAndChecksTheName() {
+    provider.find("gil.spoq.dev", RecordType.A);
+    Call lookup = stub.calls().get(0);
+    assertThat(lookup.query()).containsEntry("name", "spoq.dev").containsEntry("status", "active");
+
+    CloudflareStub other = new CloudflareStub("spoq.dev", TOKEN);
+    try {
+      other.failNext(
+          new MockResponse()
+              .setResponseCode(200)
+              .setHeader("Content-Type", "application/json")
+              .setBody(
+                  "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":["
+                      + "{\"id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"spoq.dev.attacker.example\",\"status\":\"active\"},"
+                      + "{\"id\":\"fedcba9876543210fedcba9876543210\",\"name\":\"spoq.dev\",\"status\":\"pending\"}]}"));
+      CloudflareClient client =
+          new CloudflareClient(
+              other.baseUrl(),
+              TOKEN,
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(5),
+              Clock.systemUTC());
+
+      assertThat(client.findZoneId("spoq.dev")).isEmpty();
+      assertThat(client.findZoneId("spoq.dev")).contains(other.zoneId());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void listingPagesUntilAShortPageWhateverTotalPagesSays() {
+    for (int i = 0; i < 130; i++) {
+      stub.createByHand(
+          "A", "many.spoq.dev", "73.46." + (i / 200) + "." + (i % 200 + 1), 60, false);
+    }
+    stub.underreportTotalPages(true);
+
+    List<ProviderRecord> found = provider.find("many.spoq.dev", RecordType.A);
+
+    assertThat(found).hasSize(130);
+    assertThat(stub.calls().stream().filter(c -> c.path().endsWith("/dns_records")).count())
+        .isEqualTo(2);
   }
 
   @Test
