@@ -22,7 +22,9 @@ final class FlakyRegistry implements AutoCloseable {
     ERROR_500,
     GARBAGE,
     WRONG_SHAPE,
-    PROXY
+    PROXY,
+    /** Proxies without the long-poll's {@code wait}: a registry that does not hold requests. */
+    PROXY_NO_HOLD
   }
 
   private final HttpServer server;
@@ -30,11 +32,14 @@ final class FlakyRegistry implements AutoCloseable {
   private final String target;
   volatile Mode mode = Mode.ERROR_500;
   final AtomicInteger requests = new AtomicInteger();
+  final AtomicInteger peerRequests = new AtomicInteger();
 
   FlakyRegistry(String target) throws IOException {
     this.target = target;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/", this::handle);
+    // Held long-polls must not block the agent's other calls.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
 
@@ -44,15 +49,22 @@ final class FlakyRegistry implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
+    if (ex.getRequestURI().getPath().endsWith("/peers")) {
+      peerRequests.incrementAndGet();
+    }
     try (ex) {
       byte[] in = ex.getRequestBody().readAllBytes();
       switch (mode) {
         case ERROR_500 -> send(ex, 500, "{\"title\":\"Internal Server Error\",\"status\":500}");
         case GARBAGE -> send(ex, 200, "<html>\u0000\u00ff gateway says hi");
         case WRONG_SHAPE -> send(ex, 200, "{\"peers\":\"all of them\",\"deviceToken\":42}");
-        case PROXY -> {
+        case PROXY, PROXY_NO_HOLD -> {
+          String uri = ex.getRequestURI().toString();
+          if (mode == Mode.PROXY_NO_HOLD) {
+            uri = uri.replaceAll("[?&]wait=\\d+", "");
+          }
           HttpRequest.Builder b =
-              HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
+              HttpRequest.newBuilder(URI.create(target + uri))
                   .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(in));
           for (String h :
               new String[] {"Authorization", "Content-Type", "If-None-Match", "Accept"}) {
@@ -87,5 +99,6 @@ final class FlakyRegistry implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
 }
