@@ -239,6 +239,22 @@ final class Home {
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
+  /** The relay assignment as the agent fetches it (its device token, through the TLS proxy). */
+  dev.spoq.e2e.harness.Http.Response relayAssignment() {
+    try {
+      String token = Files.readString(jetson.stateDir().resolve("device.token")).trim();
+      return dev.spoq.e2e.harness.Http.call(
+          world.net.jetson,
+          "GET",
+          "https://api." + World.DOMAIN + "/api/relay/assignment",
+          token,
+          null,
+          List.of("--cacert", world.tlsProxy().caCertificate().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A command over SSH to the Jetson's WireGuard address, from the phone. */
   SshClient.Run sshToJetson(String command) {
     return aliceSsh.ssh(List.of(), USER + "@" + JETSON_WG_IP, command);

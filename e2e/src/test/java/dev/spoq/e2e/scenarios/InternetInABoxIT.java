@@ -656,21 +656,23 @@ class InternetInABoxIT {
             + " for agent sessions), registered with the coordinator as spoq relay "
             + World.SPOQ_RELAY_ID
             + " and serving its Jetson set with its own relay token");
-    // An frp relay left from scenario 3 is drained, so the Jetson's assignment moves to
-    // relay-server.
-    ControlPlane cp = world.controlPlane;
-    for (JsonNode other :
-        Http.get(net.cloud, cp.relayUrl() + "/api/relays", cp.adminKey()).expect(200).json()) {
-      if (!"spoq".equals(other.path("kind").asString()) && !other.path("draining").asBoolean()) {
-        Http.post(
-                net.cloud,
-                cp.relayUrl() + "/api/relays/" + other.get("id").asString() + "/drain",
-                cp.adminKey(),
-                null)
-            .expect(200);
-        r.proved("frp relay " + other.get("id").asString() + " drained (its Jetsons move)");
-      }
+    for (String drained : world.drainedFrpRelays()) {
+      r.proved(
+          "frp relay " + drained + " drained, so the Jetson's assignment moves to relay-server");
     }
+    // The assignment the agent will fetch at its start names relay-server.
+    JsonNode[] assignment = new JsonNode[1];
+    Wait.until(
+        "the coordinator to assign alice's Jetson to " + World.SPOQ_RELAY_ID,
+        Duration.ofSeconds(60),
+        () -> {
+          Http.Response a = h.relayAssignment();
+          assignment[0] = a.status() == 200 ? a.json() : null;
+          return assignment[0] != null && "spoq".equals(assignment[0].path("kind").asString());
+        });
+    r.proved(
+        "the coordinator's assignment for the Jetson is kind spoq, relay "
+            + assignment[0].path("relay"));
     h.jetson.stop();
     h.jetson.useSettings(Home.placeSettings()).start();
     String shipped = ShippedIntervals.describe();

@@ -132,8 +132,31 @@ final class World implements AutoCloseable {
                   SPOQ_RELAY_ID,
                   token,
                   Topology.RELAY_IP));
+      // Drained, so a Jetson assigned to an frp relay earlier moves to relay-server.
+      for (JsonNode other :
+          Http.get(net.cloud, controlPlane.relayUrl() + "/api/relays", controlPlane.adminKey())
+              .expect(200)
+              .json()) {
+        String id = other.get("id").asString();
+        if (!"spoq".equals(other.path("kind").asString()) && !other.path("draining").asBoolean()) {
+          Http.post(
+                  net.cloud,
+                  controlPlane.relayUrl() + "/api/relays/" + id + "/drain",
+                  controlPlane.adminKey(),
+                  null)
+              .expect(200);
+          drainedFrpRelays.add(id);
+        }
+      }
     }
     return relayServer;
+  }
+
+  private final java.util.List<String> drainedFrpRelays = new java.util.ArrayList<>();
+
+  /** The frp relays {@link #relayServer()} drained (left from scenario 3, which runs earlier). */
+  java.util.List<String> drainedFrpRelays() {
+    return java.util.List.copyOf(drainedFrpRelays);
   }
 
   /** A new API key scoped to one account (what the web app holds for that person). */
