@@ -737,7 +737,9 @@ class InternetInABoxIT {
       handshake = h.phoneReactivates(Duration.ofSeconds(30));
       assertThat(h.phoneEndpoint()).isEqualTo(Topology.RELAY_IP + ":" + RelayServer.WG_PORT);
       ssh = h.sshToJetson("echo step-2-relay");
-      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      assertThat(ssh.ok())
+          .as("ssh through the relay, exit %s: %s", ssh.exitCode(), ssh.output())
+          .isTrue();
       String relayPath = "relay-server " + h.phoneEndpoint();
       r.step("2 phone re-activated, handshake through the relay", relayPath, handshake);
       r.step("2 ssh alice@10.100.0.1", relayPath, ssh.elapsed());
@@ -816,6 +818,17 @@ class InternetInABoxIT {
     } catch (RuntimeException | AssertionError e) {
       throw new AssertionError(
           e.getMessage()
+              + "\nthrough the tunnel now: "
+              + tunnelProbe(net, h)
+              + "\nrelay-server drop counters: "
+              + net.relay
+                  .tryExec(
+                      "bash",
+                      "-c",
+                      "curl -s 127.0.0.1:"
+                          + RelayServer.HTTP_PORT
+                          + "/actuator/prometheus | grep -i drop | grep -v '^#' | grep -v ' 0.0$'")
+                  .output()
               + "\nagent status: "
               + safeStatus(h)
               + "\nrelay-server alive: "
@@ -828,6 +841,31 @@ class InternetInABoxIT {
         h.upnp.start();
       }
     }
+  }
+
+  /** Small and full-size pings to the Jetson through the phone's tunnel, for a failure message. */
+  private static String tunnelProbe(Topology net, Home h) {
+    StringBuilder out = new StringBuilder();
+    for (String size : List.of("56", "1000", "1300", "1392")) {
+      String before = jetsonTransfer(net, h);
+      boolean ok =
+          net.phone.tryExec("ping", "-c", "2", "-W", "2", "-s", size, Home.JETSON_WG_IP).ok();
+      out.append("ping -s ")
+          .append(size)
+          .append(ok ? " ok" : " LOST")
+          .append(" (Jetson wg rx/tx ")
+          .append(before)
+          .append(" -> ")
+          .append(jetsonTransfer(net, h))
+          .append("); ");
+    }
+    return out.toString();
+  }
+
+  private static String jetsonTransfer(Topology net, Home h) {
+    String out = net.jetson.tryExec("wg", "show", h.jetson.wgInterface(), "transfer").output();
+    String[] parts = out.trim().split("\\s+");
+    return parts.length >= 3 ? parts[1] + "/" + parts[2] : out.trim();
   }
 
   private static String safeStatus(Home h) {
