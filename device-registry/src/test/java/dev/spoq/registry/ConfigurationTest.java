@@ -17,6 +17,7 @@ class ConfigurationTest {
             .property("spoq.security.bootstrap-admin-key", "operator-chosen-secret-1234")
             .property("spoq.domain", "example.test")
             .serviceToken("billing", "billing-token-abcdefghijklmnop")
+            .property("spoq.security.service-scopes.billing", "introspect-device-token")
             .start()) {
       assertThat(registry.adminKey()).isEqualTo("operator-chosen-secret-1234");
       RunningRegistry.Account account = registry.createAccount("carol", "carol", Product.JETSON);
@@ -26,6 +27,17 @@ class ConfigurationTest {
       assertThat(
               registry.registryClient("billing").introspectDeviceToken(jetson.deviceToken()).fqdn())
           .isEqualTo("carol.example.test");
+      // scoped: only what its configuration names
+      assertThat(
+              registry
+                  .call(
+                      "GET",
+                      "/internal/v1/jetsons/" + jetson.jetsonId(),
+                      "billing-token-abcdefghijklmnop",
+                      null)
+                  .status())
+          .as("out of scope")
+          .isEqualTo(403);
       assertThat(registry.call("GET", "/api/accounts", "operator-chosen-secret-123", null).status())
           .isEqualTo(401);
     }

@@ -29,7 +29,9 @@ class InternalApiTest {
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop";
 
   private final RunningRegistry registry = SharedRegistry.get();
-  private final RegistryClient client = registry.registryClient("jump-router");
+  private final RegistryClient client = registry.registryClient("test");
+  private final RegistryClient jumpRouter = registry.registryClient("jump-router");
+  private final RegistryClient relay = registry.registryClient("relay-coordinator");
 
   @Test
   void deviceTokenIntrospectionFollowsRotationAndRevocation() {
@@ -111,26 +113,26 @@ class InternalApiTest {
   void sshKeysRouteJetsonsStatusAndAudit() {
     String name = SharedRegistry.name("int");
     registry.createAccount(name, name, Product.CLOUD);
-    assertThat(client.sshKeys(name)).contains(new AccountSshKeys(name, java.util.List.of()));
+    assertThat(jumpRouter.sshKeys(name)).contains(new AccountSshKeys(name, java.util.List.of()));
     RunningRegistry.SshKey key = registry.addSshKey(name, ED25519);
-    AccountSshKeys keys = client.sshKeys(name).orElseThrow();
+    AccountSshKeys keys = jumpRouter.sshKeys(name).orElseThrow();
     assertThat(keys.keys()).hasSize(1);
     assertThat(keys.keys().get(0).publicKey()).isEqualTo(ED25519);
     assertThat(keys.keys().get(0).fingerprint()).isEqualTo(key.fingerprint());
     registry.revokeSshKey(name, key.id());
-    assertThat(client.sshKeys(name).orElseThrow().keys()).isEmpty();
-    assertThat(client.sshKeys("no-such-user")).isEmpty();
+    assertThat(jumpRouter.sshKeys(name).orElseThrow().keys()).isEmpty();
+    assertThat(jumpRouter.sshKeys("no-such-user")).isEmpty();
 
-    assertThat(client.containerRoute(name)).isEmpty();
+    assertThat(jumpRouter.containerRoute(name)).isEmpty();
     registry.setContainerRoute(name, "container-" + name, 2022, ED25519);
-    assertThat(client.containerRoute(name))
+    assertThat(jumpRouter.containerRoute(name))
         .contains(
             new ContainerRoute(
                 name,
                 "container-" + name,
                 2022,
                 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"));
-    assertThat(client.containerRoute("no-such-user")).isEmpty();
+    assertThat(jumpRouter.containerRoute("no-such-user")).isEmpty();
 
     String jname = SharedRegistry.name("intj");
     RunningRegistry.Account jaccount =
@@ -146,20 +148,20 @@ class InternalApiTest {
             jname + "-box.spoq.dev",
             jetsonKey,
             false);
-    assertThat(client.jetson(jetson.jetsonId())).contains(expected);
-    assertThat(client.jetsonBySubdomain(jname + "-box")).contains(expected);
-    assertThat(client.jetson(UUID.randomUUID())).isEmpty();
-    assertThat(client.jetsonBySubdomain("nothing-here")).isEmpty();
+    assertThat(relay.jetson(jetson.jetsonId())).contains(expected);
+    assertThat(relay.jetsonBySubdomain(jname + "-box")).contains(expected);
+    assertThat(relay.jetson(UUID.randomUUID())).isEmpty();
+    assertThat(relay.jetsonBySubdomain("nothing-here")).isEmpty();
 
-    assertThat(client.jetsonStatus(jetson.jetsonId())).isEmpty();
+    assertThat(relay.jetsonStatus(jetson.jetsonId())).isEmpty();
     registry.reportStatus(
         jetson.deviceToken(),
         Map.of("relay", Map.of("connected", true, "server", "relay.spoq.dev")));
-    JetsonStatus status = client.jetsonStatus(jetson.jetsonId()).orElseThrow();
+    JetsonStatus status = relay.jetsonStatus(jetson.jetsonId()).orElseThrow();
     assertThat(status.report().get("relay").get("connected").asBoolean()).isTrue();
     assertThat(status.receivedAt()).isBefore(java.time.Instant.now().plusSeconds(1));
 
-    client.recordAudit(
+    jumpRouter.recordAudit(
         new AuditEvent(
             "user:" + name,
             "ssh.forward.denied",
@@ -183,6 +185,108 @@ class InternalApiTest {
     assertThat(event.get("outcome").asString()).isEqualTo("DENIED");
     assertThat(event.get("sourceIp").asString()).isEqualTo("203.0.113.9");
     assertThat(event.get("accountId").asString()).isNotEmpty();
+  }
+
+  @Test
+  void eachServiceTokenIsScopedToItsOwnOperations() {
+    String name = SharedRegistry.name("scope");
+    RunningRegistry.Account bob = registry.createAccount(name, name, Product.JETSON);
+    RunningRegistry.EnrolledJetson jetson =
+        registry.enrollJetson(bob, X25519.generate().publicKey().base64(), "jetson");
+    String dns = registry.serviceToken("dns-api");
+    String jump = registry.serviceToken("jump-router");
+    String relayToken = registry.serviceToken("relay-coordinator");
+
+    // each may call what it needs ...
+    assertThat(
+            registry.registryClient("dns-api").introspectDeviceToken(jetson.deviceToken()).active())
+        .isTrue();
+    assertThat(
+            registry
+                .call("GET", "/internal/v1/jetsons/" + jetson.jetsonId(), relayToken, null)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            registry
+                .call("GET", "/internal/v1/accounts/" + name + "/ssh-keys", jump, null)
+                .status())
+        .isEqualTo(200);
+    // ... and nothing else
+    Problems.assertProblem(
+        registry.call("GET", "/internal/v1/accounts/" + name + "/ssh-keys", dns, null), 403);
+    Problems.assertProblem(
+        registry.call("GET", "/internal/v1/jetsons/" + jetson.jetsonId() + "/status", dns, null),
+        403);
+    Problems.assertProblem(
+        registry.call(
+            "POST",
+            "/internal/v1/device-tokens/introspect",
+            jump,
+            Map.of("token", jetson.deviceToken())),
+        403);
+    Problems.assertProblem(
+        registry.call("GET", "/internal/v1/jetsons/" + jetson.jetsonId(), jump, null), 403);
+    Problems.assertProblem(
+        registry.call(
+            "GET", "/internal/v1/accounts/" + name + "/container-route", relayToken, null),
+        403);
+
+    // issue 13 item 2: a forged success in bob's name from another namespace is refused
+    long before = auditCount(name);
+    for (Map<String, Object> forged :
+        java.util.List.<Map<String, Object>>of(
+            Map.of("actor", "user:" + name, "action", "device.create", "outcome", "SUCCESS"),
+            Map.of("actor", "user:" + name, "action", "ssh.session", "outcome", "SUCCESS"),
+            Map.of(
+                "actor",
+                "service:jump-router",
+                "action",
+                "dns.record.updated",
+                "outcome",
+                "SUCCESS"))) {
+      Problems.assertProblem(registry.call("POST", "/internal/v1/audit-events", dns, forged), 403);
+    }
+    assertThat(auditCount(name)).isEqualTo(before);
+    // within its own namespace it records, and the event names the sending service
+    RunningRegistry.Response own =
+        registry.call(
+            "POST",
+            "/internal/v1/audit-events",
+            dns,
+            Map.of("actor", "user:" + name, "action", "dns.record.updated", "outcome", "SUCCESS"));
+    assertThat(own.status()).isEqualTo(201);
+    JsonNode items =
+        registry
+            .call("GET", "/api/audit-events?action=dns.record.updated", bob.apiKey(), null)
+            .json()
+            .get("items");
+    assertThat(items).anySatisfy(e -> assertThat(e.get("service").asString()).isEqualTo("dns-api"));
+    // the refusals are audited
+    JsonNode denials =
+        registry
+            .call(
+                "GET",
+                "/api/audit-events?outcome=DENIED&action=internal.read_ssh_keys",
+                registry.adminKey(),
+                null)
+            .json()
+            .get("items");
+    assertThat(denials)
+        .anySatisfy(e -> assertThat(e.get("actor").asString()).isEqualTo("service:dns-api"));
+  }
+
+  private long auditCount(String username) {
+    long n = 0;
+    for (JsonNode e :
+        registry
+            .call("GET", "/api/audit-events?size=200&outcome=SUCCESS", registry.adminKey(), null)
+            .json()
+            .get("items")) {
+      if (e.get("actor").asString().equals("user:" + username)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test

@@ -5,13 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
- * The router keeps no database: JDBC/Flyway auto-configuration stays off even if on the classpath.
+ * The SSH router. Its only database state is what replicas share: bans and failure counts (schema
+ * {@code jump_router}, Flyway).
  */
-@SpringBootApplication(
-    excludeName = {
-      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-      "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
-    })
+@SpringBootApplication
 public class JumpRouterApplication {
 
   static final String HELP =
@@ -30,8 +27,10 @@ public class JumpRouterApplication {
         --spoq.jump.upstream.client-key-path=F  router's key towards containers, created on first start
         --spoq.jump.upstream.login-user=NAME    container account (default: the Spoq username)
         --spoq.jump.timeouts.login-grace=30s    --spoq.jump.timeouts.idle=30m
+        --spring.datasource.url=JDBC_URL        PostgreSQL for bans shared by replicas
         --spoq.jump.limits.max-auth-failures=5  --spoq.jump.limits.ban-duration=10m
-        --spoq.jump.limits.connections-per-minute-per-ip=30
+        --spoq.jump.limits.unauthenticated-per-minute-per-ip=30
+        --spoq.jump.limits.max-startups=10:30:100
         --spoq.jump.limits.max-sessions-per-user=10
         --spoq.jump.cache.key-ttl=20s           how long registry keys are reused
 

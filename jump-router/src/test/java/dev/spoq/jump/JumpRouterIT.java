@@ -82,15 +82,18 @@ class JumpRouterIT {
             registry.baseUrl(),
             registry.serviceToken("jump-router"),
             dir.resolve("router"),
-            Map.of(
-                "spoq.jump.cache.key-ttl", "2s",
-                "spoq.jump.cache.route-ttl", "2s",
-                "spoq.jump.timeouts.login-grace", "3s",
-                "spoq.jump.limits.connections-per-minute-per-ip", "100000",
-                "spoq.jump.limits.connection-burst-per-ip", "1000",
-                "spoq.jump.limits.max-auth-failures", "1000",
-                "spoq.jump.limits.max-sessions-per-user", "5",
-                "spoq.jump.limits.max-unauthenticated-connections", "60"));
+            Map.ofEntries(
+                Map.entry("spoq.jump.cache.key-ttl", "2s"),
+                Map.entry("spoq.jump.cache.route-ttl", "2s"),
+                Map.entry("spoq.jump.timeouts.login-grace", "3s"),
+                Map.entry("spoq.jump.limits.unauthenticated-per-minute-per-ip", "100000"),
+                Map.entry("spoq.jump.limits.unauthenticated-burst-per-ip", "1000"),
+                Map.entry("spoq.jump.limits.max-auth-failures-per-address", "1000"),
+                Map.entry("spoq.jump.limits.max-channels-per-session", "10"),
+                Map.entry("spoq.jump.limits.per-source-max-startups", "60"),
+                Map.entry("spoq.jump.limits.max-auth-failures", "1000"),
+                Map.entry("spoq.jump.limits.max-sessions-per-user", "5"),
+                Map.entry("spoq.jump.limits.max-startups", "60:100:60")));
     rp = String.valueOf(router.sshPort());
 
     String upstream = router.server().upstreamPublicKey();
@@ -150,18 +153,14 @@ class JumpRouterIT {
         ssh(aliceCfg, "-J", "alice@127.0.0.1:" + rp, OS_USER + "@container-alice", "echo ok22");
     assertThat(defaultPort.stdout()).as(defaultPort.toString()).contains("ok22");
 
+    // one summary per session instead of open/close rows
     RegistryAudit.await(
         registry,
-        "ssh.forward.allowed",
+        "ssh.session",
         e ->
             "user:alice".equals(RegistryAudit.text(e, "actor"))
-                && ("container-alice:" + alice.port()).equals(RegistryAudit.text(e, "target"))
-                && "jump-router".equals(RegistryAudit.text(e, "service")));
-    RegistryAudit.await(
-        registry,
-        "ssh.session.end",
-        e ->
-            "user:alice".equals(RegistryAudit.text(e, "actor"))
+                && "jump-router".equals(RegistryAudit.text(e, "service"))
+                && e.get("details").get("forwardsAllowed").asInt() == 1
                 && e.get("details").get("bytesTargetToClient").asLong() > 0
                 && e.get("details").get("bytesClientToTarget").asLong() > 0
                 && e.get("details").has("durationMillis"));
@@ -593,14 +592,24 @@ class JumpRouterIT {
         assertThat(r.stderr()).contains("Permission denied (publickey)");
       }
       long deadline = System.nanoTime() + T.toNanos();
-      while (!strict.server().guard().isBanned("127.0.0.1") && System.nanoTime() < deadline) {
+      while (!strict.server().guard().isBanned("127.0.0.1", "alice")
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      // now even the right key is refused before any SSH byte is exchanged
-      OpenSsh.Result banned = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo BAD");
+      // the pair (address, alice) is banned: even the right key, with the reason
+      OpenSsh.Result banned =
+          ssh(aliceCfg, "-o", "LogLevel=INFO", "-p", port, "alice@127.0.0.1", "echo BAD");
       assertThat(banned.exit()).isEqualTo(255);
       assertThat(banned.stdout()).doesNotContain("BAD");
-      assertThat(banned.stderr()).doesNotContain("Permission denied");
+      assertThat(banned.stderr())
+          .doesNotContain("Permission denied")
+          .contains("too many failed logins as alice from your address");
+      // others behind the same address are not
+      assertThat(strict.server().guard().isBanned("127.0.0.1")).isFalse();
+      Path bobCfg = OpenSsh.clientConfig(dir, "bob", bobKey.privateKey());
+      bob.authorize(strict.server().upstreamPublicKey());
+      OpenSsh.Result bobIn = ssh(bobCfg, "-p", port, "bob@127.0.0.1", "echo bob-in");
+      assertThat(bobIn.stdout()).as(bobIn.toString()).contains("bob-in");
       RegistryAudit.await(
           registry,
           "ssh.ban",
@@ -610,7 +619,7 @@ class JumpRouterIT {
       assertThat(
               strict
                   .bean(io.micrometer.core.instrument.MeterRegistry.class)
-                  .counter("spoq.jump.bans")
+                  .counter("spoq.jump.bans", "scope", "user")
                   .count())
           .isEqualTo(1);
       // the main router (other instance) still serves 127.0.0.1
@@ -619,42 +628,57 @@ class JumpRouterIT {
   }
 
   @Test
-  void connectionRateIsLimitedPerSourceAddress() throws Exception {
+  void onlyUnauthenticatedConnectionsSpendTheAddressBudget() throws Exception {
     try (RunningRouter limited =
         RunningRouter.start(
             registry.baseUrl(),
             registry.serviceToken("jump-router"),
             dir.resolve("limited-router"),
             Map.of(
-                "spoq.jump.limits.connections-per-minute-per-ip", "3",
-                "spoq.jump.limits.connection-burst-per-ip", "3"))) {
+                "spoq.jump.limits.unauthenticated-per-minute-per-ip", "3",
+                "spoq.jump.limits.unauthenticated-burst-per-ip", "3",
+                "spoq.jump.limits.throttled-per-source-max-startups", "1"))) {
       String port = String.valueOf(limited.sshPort());
       alice.authorize(limited.server().upstreamPublicKey());
-      for (int i = 0; i < 3; i++) {
+      // logins with a registered key cost nothing: far more than the budget of 3
+      for (int i = 0; i < 6; i++) {
         OpenSsh.Result ok = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo in" + i);
         assertThat(ok.stdout()).as(ok.toString()).contains("in" + i);
       }
-      OpenSsh.Result fourth = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo BAD");
-      assertThat(fourth.exit()).isEqualTo(255);
-      assertThat(fourth.stdout()).doesNotContain("BAD");
-      // a refused connection is closed at once, not left open (no leaked socket, no hung client)
-      try (java.net.Socket refused = new java.net.Socket("127.0.0.1", limited.sshPort())) {
-        refused.setSoTimeout(10_000);
-        java.io.InputStream in = refused.getInputStream();
-        int read;
-        try {
-          do {
-            read = in.read();
-          } while (read >= 0);
+      assertThat(limited.server().guard().isThrottled("127.0.0.1")).isFalse();
+      // three connections that never authenticate spend it
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", limited.sshPort())) {
+          raw.getOutputStream().write("nonsense\r\n".getBytes(StandardCharsets.US_ASCII));
+          raw.setSoTimeout(10_000);
+          raw.getInputStream().readAllBytes();
         } catch (java.net.SocketException reset) {
-          read = -1;
+          // closed by the router
         }
-        assertThat(read).isEqualTo(-1);
       }
+      long deadline = System.nanoTime() + T.toNanos();
+      while (!limited.server().guard().isThrottled("127.0.0.1") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      // throttled: one unauthenticated connection at a time; a second is told why and closed
+      try (java.net.Socket holder = new java.net.Socket("127.0.0.1", limited.sshPort())) {
+        holder.setSoTimeout(10_000);
+        holder.getInputStream().read(); // its banner: it is admitted and unauthenticated
+        OpenSsh.Result second =
+            ssh(aliceCfg, "-o", "LogLevel=INFO", "-p", port, "alice@127.0.0.1", "echo BAD");
+        assertThat(second.exit()).isEqualTo(255);
+        assertThat(second.stdout()).doesNotContain("BAD");
+        assertThat(second.stderr())
+            .contains("too many unauthenticated connections from your address");
+      }
+      // the slot is free again: the registered key gets in
+      Thread.sleep(300);
+      OpenSsh.Result again = ssh(aliceCfg, "-p", port, "alice@127.0.0.1", "echo again");
+      assertThat(again.stdout()).as(again.toString()).contains("again");
       assertThat(
               limited
                   .bean(io.micrometer.core.instrument.MeterRegistry.class)
-                  .counter("spoq.jump.connections.refused", "reason", "rate-limited")
+                  .counter("spoq.jump.connections.refused", "reason", "per-source")
                   .count())
           .isGreaterThanOrEqualTo(1);
     }
@@ -727,9 +751,10 @@ class JumpRouterIT {
           ownRefused++;
         }
       }
-      // max-channels-per-session is 10 (+1 while a refused channel is still being torn down)
-      assertThat(own.size()).isBetween(1, 11);
-      assertThat(ownRefused).isGreaterThan(0);
+      // max-channels-per-session is 10 here: the rest are refused one by one, the connection lives
+      assertThat(own).hasSize(10);
+      assertThat(ownRefused).isEqualTo(20);
+      assertThat(session.isOpen()).isTrue();
       assertThat(refused).isGreaterThanOrEqualTo(0);
     } finally {
       client.stop();
@@ -746,9 +771,22 @@ class JumpRouterIT {
     ssh(aliceCfg, "-J", "alice@127.0.0.1:" + rp, OS_USER + "@container-alice", "echo m");
     ssh(malloryCfg, "-p", rp, "alice@127.0.0.1", "true");
     HttpClient http = HttpClient.newHttpClient();
+    URI prometheus = URI.create(router.httpBaseUrl() + "/actuator/prometheus");
+    // without credentials, or with a user's (non-admin) API key: refused as problem details
+    HttpResponse<String> anonymous =
+        http.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).contains("\"status\":401").doesNotContain("spoq_jump");
+    String userKey = registry.createAccount("erin", "erin", RunningRegistry.Product.CLOUD).apiKey();
+    HttpResponse<String> user =
+        http.send(
+            HttpRequest.newBuilder(prometheus).header("Authorization", "Bearer " + userKey).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(user.statusCode()).isEqualTo(403);
     String metrics =
         http.send(
-                HttpRequest.newBuilder(URI.create(router.httpBaseUrl() + "/actuator/prometheus"))
+                HttpRequest.newBuilder(prometheus)
+                    .header("Authorization", "Bearer " + registry.adminKey())
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();

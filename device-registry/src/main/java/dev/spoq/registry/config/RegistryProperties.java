@@ -1,5 +1,6 @@
 package dev.spoq.registry.config;
 
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -16,7 +17,7 @@ public record RegistryProperties(String domain, Security security, Ssh ssh, Limi
 
   public RegistryProperties {
     domain = blank(domain) ? "spoq.dev" : domain;
-    security = security == null ? new Security(Map.of(), "") : security;
+    security = security == null ? new Security(Map.of(), "", Map.of()) : security;
     ssh = ssh == null ? new Ssh("") : ssh;
     limits = limits == null ? new Limits(65536) : limits;
   }
@@ -24,10 +25,16 @@ public record RegistryProperties(String domain, Security security, Ssh ssh, Limi
   /**
    * @param serviceTokens calling service name -> its bearer token
    * @param bootstrapAdminKey an ADMIN API key given by configuration; empty for none
+   * @param serviceScopes calling service name -> the internal operations it may call ({@code *} for
+   *     all); services not named here get their built-in defaults ({@code ServiceScopes})
    */
-  public record Security(Map<String, String> serviceTokens, String bootstrapAdminKey) {
+  public record Security(
+      Map<String, String> serviceTokens,
+      String bootstrapAdminKey,
+      Map<String, List<String>> serviceScopes) {
     public Security {
       serviceTokens = serviceTokens == null ? Map.of() : Map.copyOf(serviceTokens);
+      serviceScopes = serviceScopes == null ? Map.of() : Map.copyOf(serviceScopes);
       bootstrapAdminKey = bootstrapAdminKey == null ? "" : bootstrapAdminKey.trim();
     }
   }

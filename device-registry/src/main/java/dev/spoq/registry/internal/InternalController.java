@@ -9,10 +9,13 @@ import dev.spoq.registry.config.RegistryProperties;
 import dev.spoq.registry.jetson.Jetson;
 import dev.spoq.registry.jetson.JetsonRepository;
 import dev.spoq.registry.route.ContainerRouteService;
+import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.ApiKeyCaller;
 import dev.spoq.registry.security.Credentials;
 import dev.spoq.registry.security.DeviceCaller;
 import dev.spoq.registry.security.ServiceCaller;
+import dev.spoq.registry.security.ServiceScope;
+import dev.spoq.registry.security.ServiceScopes;
 import dev.spoq.registry.sshkey.SshKeyService;
 import dev.spoq.registry.status.StatusService;
 import jakarta.validation.Valid;
@@ -91,6 +94,8 @@ class InternalController {
   private final StatusService status;
   private final AuditLog auditLog;
   private final RegistryProperties properties;
+  private final ServiceScopes scopes;
+  private final Access access;
 
   InternalController(
       Credentials credentials,
@@ -100,7 +105,9 @@ class InternalController {
       ContainerRouteService routes,
       StatusService status,
       AuditLog auditLog,
-      RegistryProperties properties) {
+      RegistryProperties properties,
+      ServiceScopes scopes,
+      Access access) {
     this.credentials = credentials;
     this.accounts = accounts;
     this.jetsons = jetsons;
@@ -109,11 +116,14 @@ class InternalController {
     this.status = status;
     this.auditLog = auditLog;
     this.properties = properties;
+    this.scopes = scopes;
+    this.access = access;
   }
 
   @PostMapping("/device-tokens/introspect")
   DeviceTokenIntrospection introspectDeviceToken(
       ServiceCaller caller, @Valid @RequestBody DeviceTokenIntrospectRequest request) {
+    scopes.require(caller, ServiceScope.INTROSPECT_DEVICE_TOKEN);
     Optional<DeviceCaller> device = credentials.deviceToken(request.token(), caller.sourceIp());
     return device
         .map(
@@ -131,6 +141,7 @@ class InternalController {
   @PostMapping("/api-keys/introspect")
   ApiKeyIntrospection introspectApiKey(
       ServiceCaller caller, @Valid @RequestBody ApiKeyIntrospectRequest request) {
+    scopes.require(caller, ServiceScope.INTROSPECT_API_KEY);
     Optional<ApiKeyCaller> key = credentials.apiKey(request.key(), caller.sourceIp());
     return key.map(
             k -> new ApiKeyIntrospection(true, k.scope().name(), k.accountId(), k.username()))
@@ -139,6 +150,7 @@ class InternalController {
 
   @GetMapping("/accounts/{username}/ssh-keys")
   SshKeysResponse sshKeys(ServiceCaller caller, @PathVariable String username) {
+    scopes.require(caller, ServiceScope.READ_SSH_KEYS);
     Account account = account(username);
     return new SshKeysResponse(
         account.username(),
@@ -149,6 +161,7 @@ class InternalController {
 
   @GetMapping("/accounts/{username}/container-route")
   ContainerRouteResponse containerRoute(ServiceCaller caller, @PathVariable String username) {
+    scopes.require(caller, ServiceScope.READ_CONTAINER_ROUTE);
     Account account = account(username);
     return routes
         .find(account)
@@ -160,16 +173,19 @@ class InternalController {
 
   @GetMapping("/jetsons/{jetsonId}")
   JetsonSummary jetson(ServiceCaller caller, @PathVariable UUID jetsonId) {
+    scopes.require(caller, ServiceScope.READ_JETSON);
     return summary(jetsons.findById(jetsonId));
   }
 
   @GetMapping("/jetsons/by-subdomain/{subdomain}")
   JetsonSummary jetsonBySubdomain(ServiceCaller caller, @PathVariable String subdomain) {
+    scopes.require(caller, ServiceScope.READ_JETSON);
     return summary(jetsons.findBySubdomain(subdomain));
   }
 
   @GetMapping("/jetsons/{jetsonId}/status")
   JetsonStatus jetsonStatus(ServiceCaller caller, @PathVariable UUID jetsonId) {
+    scopes.require(caller, ServiceScope.READ_JETSON_STATUS);
     return status
         .last(jetsonId)
         .map(s -> new JetsonStatus(s.receivedAt(), s.report()))
@@ -179,6 +195,13 @@ class InternalController {
   @PostMapping("/audit-events")
   ResponseEntity<AuditEventCreated> audit(
       ServiceCaller caller, @Valid @RequestBody AuditEventRequest request) {
+    scopes.require(caller, ServiceScope.WRITE_AUDIT);
+    // A service records only its own kind of events, and never in another service's name.
+    if (!scopes.mayRecord(caller.service(), request.action(), request.actor())) {
+      access.deny(caller, "audit.record", "action:" + request.action());
+      throw ApiProblemException.forbidden(
+          "This service may not record this audit action or actor.");
+    }
     UUID accountId = null;
     if (request.actor().startsWith("user:")) {
       accountId =

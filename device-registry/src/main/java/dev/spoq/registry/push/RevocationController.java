@@ -2,6 +2,8 @@ package dev.spoq.registry.push;
 
 import dev.spoq.common.problem.ApiProblemException;
 import dev.spoq.registry.security.ServiceCaller;
+import dev.spoq.registry.security.ServiceScope;
+import dev.spoq.registry.security.ServiceScopes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -36,12 +38,15 @@ class RevocationController {
   private final RevocationLog log;
   private final LongPollSlots slots;
   private final PgNotifications notifications;
+  private final ServiceScopes scopes;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
 
-  RevocationController(RevocationLog log, LongPollSlots slots, PgNotifications notifications) {
+  RevocationController(
+      RevocationLog log, LongPollSlots slots, PgNotifications notifications, ServiceScopes scopes) {
     this.log = log;
     this.slots = slots;
     this.notifications = notifications;
+    this.scopes = scopes;
     notifications.subscribe(PgNotifications.REVOCATIONS, payload -> wake());
   }
 
@@ -50,6 +55,7 @@ class RevocationController {
       ServiceCaller caller,
       @RequestParam(required = false) Long after,
       @RequestParam(defaultValue = "0") int wait) {
+    scopes.require(caller, ServiceScope.READ_REVOCATIONS);
     if (wait < 0 || wait > MAX_WAIT_SECONDS) {
       throw ApiProblemException.invalid("wait must be 0.." + MAX_WAIT_SECONDS + " seconds.");
     }

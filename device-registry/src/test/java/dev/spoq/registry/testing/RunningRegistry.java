@@ -27,18 +27,21 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Usage: {@code try (RunningRegistry registry = RunningRegistry.start()) { ... }} (or keep one
  * in a static field for a test class and close it in {@code @AfterAll}). Service tokens exist for
- * {@link #DEFAULT_SERVICES} ({@code registry.serviceToken("dns-api")}); more, or any other {@code
- * spoq.*}/Spring property, via {@code RunningRegistry.builder().serviceToken("x", "...")
- * .property("spoq.domain", "example.test").start()}. {@link #replicaOf} starts a second replica on
- * the same database (push and revocation tests across replicas). Point your service at {@link
- * #baseUrl()} with {@code spoq.registry.service-token = registry.serviceToken("<your-service>")},
- * or call the internal API with {@link #registryClient(String)}. Set up data THROUGH THE REST API
- * like the web app: {@link #createAccount} (returns the account and an ACCOUNT-scoped API key),
- * {@link #newEnrollmentCode}, {@link #enrollJetson} (returns the device token the agent would
- * hold), {@link #addDevice}, {@link #addSshKey}, {@link #setContainerRoute}, {@link #revokeJetson},
- * {@link #revokeSshKey}, {@link #rotateDeviceToken}. For anything else use {@link #call} with
- * {@link #adminKey()}, an account key or a device token. The agent-facing and web-app endpoints are
- * listed in {@code device-registry/README.md}.
+ * {@link #DEFAULT_SERVICES} ({@code registry.serviceToken("dns-api")}); each of dns-api,
+ * relay-coordinator and jump-router may call only the internal operations it needs in production
+ * (see {@code ServiceScopes}), {@code test} and {@code e2e} may call all of them; more, or any
+ * other {@code spoq.*}/Spring property, via {@code RunningRegistry.builder().serviceToken("x",
+ * "...") .property("spoq.domain", "example.test").start()}. {@link #replicaOf} starts a second
+ * replica on the same database (push and revocation tests across replicas). Point your service at
+ * {@link #baseUrl()} with {@code spoq.registry.service-token =
+ * registry.serviceToken("<your-service>")}, or call the internal API with {@link
+ * #registryClient(String)}. Set up data THROUGH THE REST API like the web app: {@link
+ * #createAccount} (returns the account and an ACCOUNT-scoped API key), {@link #newEnrollmentCode},
+ * {@link #enrollJetson} (returns the device token the agent would hold), {@link #addDevice}, {@link
+ * #addSshKey}, {@link #setContainerRoute}, {@link #revokeJetson}, {@link #revokeSshKey}, {@link
+ * #rotateDeviceToken}. For anything else use {@link #call} with {@link #adminKey()}, an account key
+ * or a device token. The agent-facing and web-app endpoints are listed in {@code
+ * device-registry/README.md}.
  */
 public final class RunningRegistry implements AutoCloseable {
 
@@ -192,6 +195,10 @@ public final class RunningRegistry implements AutoCloseable {
     props.put("logging.structured.format.console", "");
     builder.serviceTokens.forEach(
         (service, token) -> props.put("spoq.security.service-tokens." + service, token));
+    // dns-api, relay-coordinator and jump-router get their production scopes; the test callers all.
+    for (String all : List.of("test", "e2e")) {
+      props.put("spoq.security.service-scopes." + all, "*");
+    }
     props.putAll(builder.properties);
     Object configuredAdmin = props.get("spoq.security.bootstrap-admin-key");
     // Command-line arguments outrank the module's device-registry.yml (default properties do not).

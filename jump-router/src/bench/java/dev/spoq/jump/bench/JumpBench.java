@@ -4,6 +4,7 @@ import dev.spoq.jump.ssh.KeyFiles;
 import dev.spoq.jump.testing.ContainerSshd;
 import dev.spoq.jump.testing.OpenSsh;
 import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.testsupport.postgres.TestPostgres;
 import dev.spoq.testsupport.process.Binaries;
 import dev.spoq.testsupport.process.ManagedProcess;
 import java.io.IOException;
@@ -28,17 +29,26 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * run, on this machine: ProxyJump throughput, connection setup latency, and the router's resident
  * memory with many idle sessions. Not a test: run by hand (see README "Benchmarks").
  *
- * <p>Arguments: {@code --size-mib=1024 --setups=100 --idle=500 --rounds=2}.
+ * <p>Arguments: {@code --size-mib=512 --setups=50 --idle=500 --rounds=5 --flags=docker|local
+ * --jfr=<file>}. {@code --flags} picks the JVM flags a launcher ships: {@code docker} those of
+ * deploy/docker/Dockerfile, {@code local} those of local-stack for the jump-router. Throughput is
+ * the median of {@code --rounds}, router and OpenSSH interleaved.
  */
 public final class JumpBench {
 
   private static final String OS_USER = System.getProperty("user.name");
 
   public static void main(String[] args) throws Exception {
-    int sizeMiB = intArg(args, "size-mib", 1024);
-    int setups = intArg(args, "setups", 100);
+    int sizeMiB = intArg(args, "size-mib", 512);
+    int setups = intArg(args, "setups", 50);
     int idle = intArg(args, "idle", 500);
-    int rounds = intArg(args, "rounds", 2);
+    int rounds = intArg(args, "rounds", 5);
+    String flags = stringArg(args, "flags", "docker");
+    String jfr = stringArg(args, "jfr", "");
+    List<String> jvmFlags = new ArrayList<>(launcherFlags(flags));
+    if (!jfr.isEmpty()) {
+      jvmFlags.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    }
     Path jar = Path.of(System.getProperty("bench.jar", "target/jump-router-0.1.0-SNAPSHOT-exec.jar"));
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the router first: " + jar + " is missing");
@@ -56,12 +66,17 @@ public final class JumpBench {
 
       int sshPort = ContainerSshd.freePort();
       int httpPort = ContainerSshd.freePort();
-      List<String> command =
+      TestPostgres.Database db = TestPostgres.newDatabase("jump_bench");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmFlags);
+      command.addAll(
           List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-Xmx512m",
               "-jar",
               jar.toAbsolutePath().toString(),
+              "--spring.datasource.url=" + db.jdbcUrl(),
+              "--spring.datasource.username=" + db.username(),
+              "--spring.datasource.password=" + db.password(),
               "--server.port=" + httpPort,
               "--spoq.registry.base-url=" + registry.baseUrl(),
               "--spoq.registry.service-token=" + registry.serviceToken("jump-router"),
@@ -70,12 +85,10 @@ public final class JumpBench {
               "--spoq.jump.ssh.host-key-path=" + dir.resolve("router/ssh_host_ed25519_key"),
               "--spoq.jump.upstream.client-key-path=" + dir.resolve("router/upstream_ed25519_key"),
               "--spoq.jump.upstream.login-user=" + OS_USER,
-              "--spoq.jump.limits.connections-per-minute-per-ip=1000000",
-              "--spoq.jump.limits.connection-burst-per-ip=100000",
-              "--spoq.jump.limits.max-unauthenticated-connections=2000",
               "--spoq.jump.limits.max-sessions-per-user=2000",
-              "--spoq.jump.limits.max-auth-failures=100000",
-              "--logging.level.spoq.audit=WARN");
+              "--spoq.jump.limits.max-startups=2000:100:2000",
+              "--spoq.jump.limits.per-source-max-startups=2000",
+              "--logging.level.spoq.audit=WARN"));
       ManagedProcess router = ManagedProcess.start("jump-router", command, dir.resolve("router.log"));
       cleanup.add(0, router);
       router.awaitTcp("127.0.0.1", sshPort, Duration.ofSeconds(90));
@@ -84,6 +97,7 @@ public final class JumpBench {
           ContainerSshd.start(
               dir.resolve("target"), List.of(key.publicLine()), List.of("MaxStartups 200"));
       cleanup.add(0, target);
+      target.authorize(Files.readString(dir.resolve("router/upstream_ed25519_key.pub")).trim());
       registry.setContainerRoute("alice", "127.0.0.1", target.port(), target.hostKeyLine());
       ContainerSshd openSshJump =
           ContainerSshd.start(
@@ -110,8 +124,11 @@ public final class JumpBench {
 
       System.out.printf(
           Locale.ROOT,
-          "%n== jump-router benchmark: router vs stock OpenSSH sshd as jump host (%s) ==%n",
-          OpenSsh.run(Duration.ofSeconds(5), List.of(Binaries.require("ssh", "openssh-client").toString(), "-V"), null).stderr().trim());
+          "%n== jump-router benchmark: router vs stock OpenSSH sshd as jump host (%s) ==%n"
+              + "router JVM flags (%s launcher): %s%n",
+          OpenSsh.run(Duration.ofSeconds(5), List.of(Binaries.require("ssh", "openssh-client").toString(), "-V"), null).stderr().trim(),
+          flags,
+          String.join(" ", jvmFlags));
 
       List<Double> routerSecs = new ArrayList<>();
       List<Double> openSshSecs = new ArrayList<>();
@@ -119,14 +136,29 @@ public final class JumpBench {
         routerSecs.add(copy(cfg, routerJump, port, routerTarget, sizeMiB));
         openSshSecs.add(copy(cfg, openSshJumpHost, port, openSshTarget, sizeMiB));
       }
-      double rBest = Collections.min(routerSecs);
-      double oBest = Collections.min(openSshSecs);
+      double rMed = pct(routerSecs, 50);
+      double oMed = pct(openSshSecs, 50);
       System.out.printf(
           Locale.ROOT,
-          "throughput, %d MiB through ProxyJump (best of %d): router %.1f MiB/s (%.2f s) |"
+          "throughput, %d MiB through ProxyJump (median of %d): router %.1f MiB/s (%.2f s) |"
               + " OpenSSH %.1f MiB/s (%.2f s) | router/OpenSSH = %.2f%n",
-          sizeMiB, rounds, sizeMiB / rBest, rBest, sizeMiB / oBest, oBest, oBest / rBest);
+          sizeMiB, rounds, sizeMiB / rMed, rMed, sizeMiB / oMed, oMed, oMed / rMed);
       System.out.printf(Locale.ROOT, "  all runs (s): router %s, OpenSSH %s%n", routerSecs, openSshSecs);
+
+      // direct login: the router terminates SSH and bridges to its own session upstream
+      List<Double> directSecs = new ArrayList<>();
+      List<Double> plainSecs = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        directSecs.add(copyDirect(cfg, "alice@127.0.0.1", String.valueOf(sshPort), sizeMiB));
+        plainSecs.add(copyDirect(cfg, OS_USER + "@127.0.0.1", port, sizeMiB));
+      }
+      double dMed = pct(directSecs, 50);
+      double pMed = pct(plainSecs, 50);
+      System.out.printf(
+          Locale.ROOT,
+          "throughput, %d MiB by direct login (median of %d): router %.1f MiB/s (%.2f s) |"
+              + " plain ssh to the container %.1f MiB/s (%.2f s) | ratio %.2f%n",
+          sizeMiB, rounds, sizeMiB / dMed, dMed, sizeMiB / pMed, pMed, pMed / dMed);
 
       List<Double> routerSetup = new ArrayList<>();
       List<Double> openSshSetup = new ArrayList<>();
@@ -138,11 +170,15 @@ public final class JumpBench {
       System.out.printf(
           Locale.ROOT,
           "connection setup, `ssh -J <jump> <target> true` (n=%d each, interleaved):"
-              + " router p50 %.0f ms p99 %.0f ms | OpenSSH p50 %.0f ms p99 %.0f ms%n",
+              + " router p50 %.0f ms p99 %.0f ms | OpenSSH p50 %.0f ms p99 %.0f ms |"
+              + " p50 router/OpenSSH = %.2f%n",
           setups,
-          pct(routerSetup, 50), pct(routerSetup, 99), pct(openSshSetup, 50), pct(openSshSetup, 99));
+          pct(routerSetup, 50), pct(routerSetup, 99), pct(openSshSetup, 50), pct(openSshSetup, 99),
+          pct(routerSetup, 50) / pct(openSshSetup, 50));
 
-      memory(router, registry, sshPort, key, idle, dir);
+      if (idle > 0) {
+        memory(router, registry, sshPort, key, idle, dir, String.join(" ", jvmFlags));
+      }
     } finally {
       for (AutoCloseable c : cleanup) {
         try {
@@ -161,7 +197,8 @@ public final class JumpBench {
       int sshPort,
       OpenSsh.KeyFile key,
       int idle,
-      Path dir)
+      Path dir,
+      String flags)
       throws Exception {
     // The idle sessions' tunnels end at a plain TCP listener standing in for the container.
     List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -208,9 +245,10 @@ public final class JumpBench {
         long with = rssKiB(router.pid());
         System.out.printf(
             Locale.ROOT,
-            "memory (router JVM, -Xmx512m): RSS %.1f MiB before; %.1f MiB with %d concurrent idle"
+            "memory (router JVM, %s): RSS %.1f MiB before; %.1f MiB with %d concurrent idle"
                 + " authenticated sessions each holding a ProxyJump tunnel (%d tunnels accepted);"
                 + " +%.1f KiB per session; opened in %.1f s%n",
+            flags,
             before / 1024.0,
             with / 1024.0,
             sessions.size(),
@@ -258,6 +296,48 @@ public final class JumpBench {
     double secs = (System.nanoTime() - start) / 1e9;
     check(r);
     return secs;
+  }
+
+  private static double copyDirect(Path cfg, String login, String port, int mib) {
+    String pipeline =
+        String.format(
+            Locale.ROOT,
+            "head -c %d /dev/zero | ssh -F %s -p %s %s 'cat > /dev/null'",
+            (long) mib * 1024 * 1024,
+            cfg,
+            port,
+            login);
+    long start = System.nanoTime();
+    OpenSsh.Result r = OpenSsh.run(Duration.ofMinutes(10), List.of("sh", "-c", pipeline), null);
+    double secs = (System.nanoTime() - start) / 1e9;
+    check(r);
+    return secs;
+  }
+
+  /**
+   * The JVM flags each launcher ships for the jump-router; keep in step with
+   * deploy/docker/Dockerfile and local-stack's ServiceProcess.
+   */
+  static List<String> launcherFlags(String launcher) {
+    return switch (launcher) {
+      case "docker" -> List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+      case "local" -> List.of("-Xmx256m", "-XX:+UseSerialGC");
+      default -> {
+        if (launcher.startsWith("custom:")) {
+          yield List.of(launcher.substring("custom:".length()).trim().split("\\s+"));
+        }
+        throw new IllegalArgumentException("--flags=docker|local|custom:<flags>, not " + launcher);
+      }
+    };
+  }
+
+  private static String stringArg(String[] args, String name, String fallback) {
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        return a.substring(name.length() + 3);
+      }
+    }
+    return fallback;
   }
 
   private static OpenSsh.Result check(OpenSsh.Result r) {

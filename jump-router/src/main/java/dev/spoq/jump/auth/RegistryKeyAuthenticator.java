@@ -47,7 +47,10 @@ public class RegistryKeyAuthenticator implements PublickeyAuthenticator {
 
   @Override
   public boolean authenticate(String username, PublicKey key, ServerSession session) {
-    RouterSession state = RouterSession.of(session);
+    RouterSession state = session.getAttribute(RouterSession.KEY);
+    if (state == null) {
+      return false; // refused at admission, closing
+    }
     String fingerprint = KeyUtils.getFingerPrint(key);
     if (!RegistryLookups.isValidUsername(username)) {
       return refuse(state, null, fingerprint, "invalid-username", true);

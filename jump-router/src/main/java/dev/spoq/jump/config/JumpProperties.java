@@ -54,14 +54,15 @@ public record JumpProperties(
    *
    * @param unauthenticatedPerMinutePerIp refill of an address's failure budget (connections that
    *     end unauthenticated); authenticated connections cost nothing
-   * @param unauthenticatedBurstPerIp size of that budget; once spent, the address may hold only one
-   *     unauthenticated connection at a time
+   * @param unauthenticatedBurstPerIp size of that budget; once spent, the address may hold only
+   *     {@code throttledPerSourceMaxStartups} unauthenticated connections at a time
    * @param maxAuthFailures failed logins of one (address, username) before that pair is banned
    * @param maxAuthFailuresPerAddress failed logins from one address (any usernames) before the
    *     address is banned
    * @param maxStartups OpenSSH's {@code start:rate:full} random early drop of unauthenticated
    *     connections
    * @param perSourceMaxStartups unauthenticated connections one address may hold at once
+   * @param throttledPerSourceMaxStartups the same while the address's failure budget is spent
    * @param maxChannelsPerSession open channels per connection; one more is refused alone
    */
   public record Limits(
@@ -75,7 +76,8 @@ public record JumpProperties(
       @DefaultValue("100") @Min(1) int maxChannelsPerSession,
       @DefaultValue("6") @Min(1) int maxAuthAttemptsPerConnection,
       @DefaultValue("10:30:100") @Pattern(regexp = "\\d+:\\d+:\\d+") String maxStartups,
-      @DefaultValue("10") @Min(1) int perSourceMaxStartups) {}
+      @DefaultValue("10") @Min(1) int perSourceMaxStartups,
+      @DefaultValue("3") @Min(1) int throttledPerSourceMaxStartups) {}
 
   /** How long registry answers (keys, routes) are reused; keep well under 60 s. */
   public record Cache(

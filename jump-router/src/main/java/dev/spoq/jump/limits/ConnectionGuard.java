@@ -31,7 +31,8 @@ import org.apache.sshd.common.SshConstants;
  *   <li>Unauthenticated connections are admitted MaxStartups-style: below {@code start} always;
  *       between {@code start} and {@code full} dropped at random with a probability rising from
  *       {@code rate}% to 100%; at {@code full} always. Each source address may hold at most {@code
- *       per-source-max-startups} of them at once, and only one while its failure budget is spent.
+ *       per-source-max-startups} of them at once, and only {@code
+ *       throttled-per-source-max-startups} while its failure budget is spent.
  *   <li>Failed logins ban the pair (address, username) after {@code max-auth-failures}; the address
  *       as a whole only after {@code max-auth-failures-per-address}.
  * </ul>
@@ -120,7 +121,10 @@ public class ConnectionGuard {
           SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS,
           "too many unauthenticated connections; try again");
     }
-    int share = budgetSpent(ip, now) ? 1 : limits.perSourceMaxStartups();
+    int share =
+        budgetSpent(ip, now)
+            ? Math.min(limits.throttledPerSourceMaxStartups(), limits.perSourceMaxStartups())
+            : limits.perSourceMaxStartups();
     AtomicInteger mine = inFlight.computeIfAbsent(ip, k -> new AtomicInteger());
     if (mine.incrementAndGet() > share) {
       release(ip, mine);

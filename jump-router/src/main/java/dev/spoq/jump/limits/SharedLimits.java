@@ -97,8 +97,10 @@ public class SharedLimits {
     // Fleet-wide sums: failures spread over replicas ban as if they had hit one.
     for (Map<String, Object> row :
         jdbc.sql(
-                "select source_ip, username, sum(failures) as n from auth_failure where bucket >= ?"
-                    + " group by source_ip, username having sum(failures) >= ?")
+                "select f.source_ip, f.username, sum(f.failures) as n from auth_failure f"
+                    + " left join ban b on b.source_ip = f.source_ip and b.username = f.username"
+                    + " where f.bucket >= ? and (b.created_at is null or f.bucket > b.created_at)"
+                    + " group by f.source_ip, f.username having sum(f.failures) >= ?")
             .params(windowStart, limits.maxAuthFailures())
             .query()
             .listOfRows()) {
@@ -110,8 +112,10 @@ public class SharedLimits {
     }
     for (Map<String, Object> row :
         jdbc.sql(
-                "select source_ip, sum(failures) as n from auth_failure where bucket >= ?"
-                    + " group by source_ip having sum(failures) >= ?")
+                "select f.source_ip, sum(f.failures) as n from auth_failure f"
+                    + " left join ban b on b.source_ip = f.source_ip and b.username = ''"
+                    + " where f.bucket >= ? and (b.created_at is null or f.bucket > b.created_at)"
+                    + " group by f.source_ip having sum(f.failures) >= ?")
             .params(windowStart, limits.maxAuthFailuresPerAddress())
             .query()
             .listOfRows()) {
@@ -147,7 +151,10 @@ public class SharedLimits {
     guard.applyShared(active, spent);
   }
 
-  /** Stores a ban and forgets the failures that led to it (so it does not renew itself). */
+  /**
+   * Stores a ban. Its {@code created_at} makes the sums above skip the failures that led to it, so
+   * it does not renew itself; they still count towards the address.
+   */
   private void store(Ban ban) {
     String user = ban.username() == null ? "" : ban.username();
     jdbc.sql(
@@ -157,13 +164,6 @@ public class SharedLimits {
                 + " scope = excluded.scope, created_at = now()")
         .params(ban.ip(), user, ban.scope(), Timestamp.from(ban.until()))
         .update();
-    if (user.isEmpty()) {
-      jdbc.sql("delete from auth_failure where source_ip = ?").param(ban.ip()).update();
-    } else {
-      jdbc.sql("delete from auth_failure where source_ip = ? and username = ?")
-          .params(ban.ip(), user)
-          .update();
-    }
   }
 
   /** Removes expired bans and buckets older than any window; one replica at a time. */

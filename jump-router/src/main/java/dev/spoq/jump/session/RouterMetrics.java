@@ -21,6 +21,8 @@ public class RouterMetrics {
     meters.gauge("spoq.jump.sessions.unauthenticated", unauthenticated);
     authFailures = meters.counter("spoq.jump.auth", "result", "failure");
     authSuccesses = meters.counter("spoq.jump.auth", "result", "success");
+    meters.counter("spoq.jump.bans", "scope", "user");
+    meters.counter("spoq.jump.bans", "scope", "address");
     bytesUp =
         Counter.builder("spoq.jump.bytes.relayed")
             .tag("direction", "client-to-target")

@@ -4,15 +4,20 @@ import dev.spoq.jump.audit.AuditTrail;
 import dev.spoq.jump.limits.ConnectionGuard;
 import dev.spoq.jump.limits.SampledLog;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +31,29 @@ import org.slf4j.LoggerFactory;
 public class SessionTracker implements SessionListener {
 
   private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
-  private static final AttributeKey<ConnectionGuard.Refusal> REFUSED = new AttributeKey<>();
+
+  private static final long REFUSAL_LINGER_MILLIS = 1000;
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "jump-refusal-closer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final AuditTrail audit;
   private final RouterMetrics metrics;
   private final ConnectionGuard guard;
   private final SampledLog refusals = new SampledLog(Duration.ofSeconds(10));
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final String serverIdentification;
 
-  public SessionTracker(AuditTrail audit, RouterMetrics metrics, ConnectionGuard guard) {
+  public SessionTracker(
+      AuditTrail audit, RouterMetrics metrics, ConnectionGuard guard, String serverVersion) {
     this.audit = audit;
     this.metrics = metrics;
     this.guard = guard;
+    this.serverIdentification = "SSH-2.0-" + serverVersion;
   }
 
   /** Authenticated sessions the user has open now. */
@@ -55,18 +71,43 @@ public class SessionTracker implements SessionListener {
     String ip = RouterSession.ipOf(session.getRemoteAddress());
     ConnectionGuard.Refusal refusal = guard.admit(session.getRemoteAddress());
     if (refusal != null) {
-      session.setAttribute(REFUSED, refusal);
       refusals.refused(refusal.reason(), ip);
-      try {
-        // Before key exchange the disconnect goes out in plaintext: OpenSSH prints the text.
-        session.disconnect(refusal.code(), refusal.text());
-      } catch (IOException e) {
-        session.close(true);
-      }
+      sendRefusal(session, refusal);
+      // Closing at once would reset the connection while the client's first bytes are unread,
+      // and a reset can discard the reason before OpenSSH reads it: close a moment later.
+      // Without router state the connection can never authenticate in the meantime.
+      CLOSER.schedule(() -> session.close(true), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
     session.setAttribute(RouterSession.KEY, new RouterSession(ip, metrics));
     metrics.unauthenticatedConnections().incrementAndGet();
+  }
+
+  /**
+   * Our identification line and a plaintext {@code SSH_MSG_DISCONNECT} (allowed before key
+   * exchange), so OpenSSH prints "Received disconnect ...: 12: <text>" instead of a bare reset.
+   */
+  private void sendRefusal(Session session, ConnectionGuard.Refusal refusal) {
+    byte[] text = refusal.text().getBytes(StandardCharsets.UTF_8);
+    int payload = 1 + 4 + 4 + text.length + 4;
+    int padding = 8 - ((4 + 1 + payload) % 8);
+    if (padding < 4) {
+      padding += 8;
+    }
+    ByteArrayBuffer out = new ByteArrayBuffer();
+    out.putRawBytes((serverIdentification + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.putUInt(1 + payload + padding);
+    out.putByte((byte) padding);
+    out.putByte(SshConstants.SSH_MSG_DISCONNECT);
+    out.putUInt(refusal.code());
+    out.putBytes(text);
+    out.putString("");
+    out.putRawBytes(new byte[padding]);
+    try {
+      session.getIoSession().writeBuffer(out);
+    } catch (IOException | RuntimeException e) {
+      log.debug("refusal to {} not delivered: {}", session.getRemoteAddress(), e.getMessage());
+    }
   }
 
   @Override

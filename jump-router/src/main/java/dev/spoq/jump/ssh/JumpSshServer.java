@@ -64,7 +64,7 @@ public class JumpSshServer implements SmartLifecycle {
     this.audit = audit;
     this.metrics = metrics;
     this.guard = guard;
-    this.tracker = new SessionTracker(audit, metrics, guard);
+    this.tracker = new SessionTracker(audit, metrics, guard, props.ssh().serverVersion());
   }
 
   @Override

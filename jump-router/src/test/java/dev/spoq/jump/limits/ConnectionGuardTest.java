@@ -32,7 +32,7 @@ class ConnectionGuardTest {
   // MaxStartups 4:50:8; 3 unauthenticated connections per source.
   private final JumpProperties.Limits limits =
       new JumpProperties.Limits(
-          6, 3, 5, 8, Duration.ofMinutes(10), Duration.ofMinutes(10), 10, 100, 6, "4:50:8", 3);
+          6, 3, 5, 8, Duration.ofMinutes(10), Duration.ofMinutes(10), 10, 100, 6, "4:50:8", 3, 1);
   private double nextRandom = 0.99;
   private final ConnectionGuard guard =
       new ConnectionGuard(limits, metrics, audit, clock, () -> nextRandom);
