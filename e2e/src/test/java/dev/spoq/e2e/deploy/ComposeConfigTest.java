@@ -46,6 +46,7 @@ class ComposeConfigTest {
           "jump-router-a",
           "jump-router-b",
           "frps",
+          "relay-server",
           "proxy");
 
   /** Each control-plane service: its nginx upstream and the port its replicas serve. */
@@ -240,6 +241,10 @@ class ComposeConfigTest {
     // frps's server plugin goes through the balancer to the coordinator upstream.
     String pluginAddr = String.valueOf(env(services, "frps").get("FRPS_PLUGIN_ADDR"));
     assertThat(pluginAddr).isEqualTo("relay-coordinator:8083");
+    // relay-server (kind spoq) long-polls its Jetson set through the balancer too.
+    assertThat(env(services, "relay-server"))
+        .containsEntry("SPOQ_RELAY_COORDINATOR_URL", "http://relay-coordinator:8083")
+        .containsKeys("SPOQ_RELAY_COORDINATOR_RELAYID", "SPOQ_RELAY_COORDINATOR_TOKEN");
     assertThat(aliases).contains("relay-coordinator");
 
     // Dynamic addresses never collide with the fixed ones.
@@ -404,6 +409,9 @@ class ComposeConfigTest {
             root.toString(),
             "--env-file",
             envFile.toString(),
+            // The optional relay-server is in a profile; include it in the checked model.
+            "--profile",
+            "relay-server",
             "config"));
     return Result.run(command, root);
   }

@@ -163,6 +163,33 @@ class NginxBalancerIT {
     }
   }
 
+  @Test
+  void anApplication503ReachesTheCallerAndNeverTakesAReplicaOut() throws Exception {
+    // relay-coordinator answers 503 while it has no relay to offer: that is an answer, not a
+    // broken replica. Counting it as a failure would take both replicas out after a few.
+    replica("relay-coordinator-a", "unavailable");
+    replica("relay-coordinator-b", "unavailable");
+    for (String name : ShippedProxy.REPLICAS.keySet()) {
+      if (!name.startsWith("relay-coordinator")) {
+        replica(name, "ok");
+      }
+    }
+    proxy.start();
+    for (int i = 0; i < 10; i++) {
+      Answer a = curl(tls("GET", "/api/relay/assignment"));
+      assertThat(a.status()).as("attempt %d: %s", i, a.body()).isEqualTo(503);
+      assertThat(a.body()).contains("GET /api/relay/assignment");
+      Answer internalAnswer = curl(internal(8083, "GET", "/api/relay/assignment"));
+      assertThat(internalAnswer.status()).isEqualTo(503);
+    }
+    // Each request reached exactly one replica (no retry of a 503), and both stayed in rotation.
+    long seenByA = count(replicas.get("relay-coordinator-a").output(), "GET /api/relay");
+    long seenByB = count(replicas.get("relay-coordinator-b").output(), "GET /api/relay");
+    assertThat(seenByA + seenByB).isEqualTo(20);
+    assertThat(seenByA).isPositive();
+    assertThat(seenByB).isPositive();
+  }
+
   private void replica(String name, String mode) throws InterruptedException {
     String address = ShippedProxy.REPLICAS.get(name);
     int port =

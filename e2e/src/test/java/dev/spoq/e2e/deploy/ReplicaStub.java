@@ -18,7 +18,7 @@ import java.util.Locale;
  * like a replica dying mid-request. The services themselves are exercised behind this same config
  * by the e2e scenarios; this process only makes the balancer's choices observable.
  *
- * <p>Usage: {@code ReplicaStub <bind address> <port> <name> <ok|drop>}
+ * <p>Usage: {@code ReplicaStub <bind address> <port> <name> <ok|drop|unavailable>}
  */
 final class ReplicaStub {
 
@@ -28,7 +28,7 @@ final class ReplicaStub {
     InetAddress bind = InetAddress.getByName(args[0]);
     int port = Integer.parseInt(args[1]);
     String name = args[2];
-    boolean drop = "drop".equals(args[3]);
+    String mode = args[3];
     try (ServerSocket server = new ServerSocket()) {
       server.setReuseAddress(true);
       server.bind(new InetSocketAddress(bind, port), 64);
@@ -36,14 +36,14 @@ final class ReplicaStub {
       System.out.flush();
       while (true) {
         Socket socket = server.accept();
-        Thread worker = new Thread(() -> serve(socket, name, drop));
+        Thread worker = new Thread(() -> serve(socket, name, mode));
         worker.setDaemon(true);
         worker.start();
       }
     }
   }
 
-  private static void serve(Socket socket, String name, boolean drop) {
+  private static void serve(Socket socket, String name, String mode) {
     try (socket) {
       socket.setSoTimeout(30_000);
       BufferedReader in =
@@ -71,12 +71,14 @@ final class ReplicaStub {
           System.out.println(line);
           System.out.flush();
         }
-        if (drop) {
+        if (mode.equals("drop")) {
           return;
         }
+        boolean unavailable = mode.equals("unavailable");
         byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
         out.write(
-            ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            ((unavailable ? "HTTP/1.1 503 Service Unavailable" : "HTTP/1.1 200 OK")
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: "
                     + body.length
                     + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));

@@ -1,0 +1,153 @@
+package dev.spoq.fleetsim;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One service from its built exec jar, with the JVM flags the image ships (the Dockerfile's
+ * JAVA_TOOL_OPTIONS, read from the file so they stay the same) and the image's structured logs.
+ */
+final class ServiceNode implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final int port;
+  private final Process process;
+  private final Path log;
+  private final Path jfrFile;
+
+  private ServiceNode(String name, int port, Process process, Path log, Path jfrFile) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+    this.log = log;
+    this.jfrFile = jfrFile;
+  }
+
+  /** The JVM flags of deploy/docker/Dockerfile's {@code JAVA_TOOL_OPTIONS}. */
+  static String shippedJvmFlags(Path repoRoot) throws IOException {
+    String dockerfile = Files.readString(repoRoot.resolve("deploy/docker/Dockerfile"));
+    Matcher m = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
+    if (!m.find()) {
+      throw new IllegalStateException("no JAVA_TOOL_OPTIONS in deploy/docker/Dockerfile");
+    }
+    return m.group(1);
+  }
+
+  static ServiceNode start(
+      String name, int port, Map<String, String> env, SimOptions options, String springJson)
+      throws IOException {
+    Path jar =
+        options
+            .repoRoot()
+            .resolve(name)
+            .resolve("target")
+            .resolve(name + "-0.1.0-SNAPSHOT-exec.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing; build it: ./mvnw -B -q -pl fleet-sim -am package -DskipTests");
+    }
+    Files.createDirectories(options.outDir());
+    Path log = options.outDir().resolve(name + ".log");
+    Path jfr = options.outDir().resolve(name + ".jfr");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (options.jfr()) {
+      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> environment = builder.environment();
+    environment.put("JAVA_TOOL_OPTIONS", shippedJvmFlags(options.repoRoot()));
+    environment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+    environment.put("SERVER_PORT", Integer.toString(port));
+    environment.put("SPRING_APPLICATION_JSON", springJson);
+    environment.putAll(env);
+    return new ServiceNode(name, port, builder.start(), log, options.jfr() ? jfr : null);
+  }
+
+  void awaitHealthy(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    URI health = URI.create(baseUrl() + "/actuator/health/readiness");
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited during start-up; see " + log);
+      }
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+  }
+
+  String name() {
+    return name;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Resident set size in bytes (Linux /proc), or -1 when unknown. */
+  long rssBytes() {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** The JFR file written on exit, if profiling. */
+  Path jfrFile() {
+    return jfrFile;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
