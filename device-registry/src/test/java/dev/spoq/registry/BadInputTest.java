@@ -337,6 +337,42 @@ class BadInputTest {
   }
 
   @Test
+  void weakWireGuardKeysAreRefused() {
+    String name = SharedRegistry.name("weak");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);
+    String smallOrder = "4Ot6fDtBuK4WVuP68Z/EatoJjeucMrH9hmIFFl9JuAA=";
+    String nonCanonical = "7f///////////////////////////////////////38=";
+    String code = registry.newEnrollmentCode(account);
+    for (String key : List.of(smallOrder, nonCanonical)) {
+      Problems.assertProblem(
+          registry.call(
+              "POST",
+              "/api/jetsons/enroll",
+              null,
+              Map.of("code", code, "publicKey", key, "hostname", "nano")),
+          400);
+    }
+    RunningRegistry.EnrolledJetson jetson =
+        registry.enrollJetson(code, X25519.generate().publicKey().base64(), "nano");
+    for (String key : List.of(smallOrder, nonCanonical)) {
+      Problems.assertProblem(
+          registry.call(
+              "POST",
+              "/api/jetsons/" + jetson.jetsonId() + "/devices",
+              registry.adminKey(),
+              Map.of("name", "weak", "profile", 1, "publicKey", key)),
+          400);
+      Problems.assertProblem(
+          registry.call(
+              "PUT",
+              "/api/jetsons/self/public-key",
+              jetson.deviceToken(),
+              Map.of("publicKey", key)),
+          400);
+    }
+  }
+
+  @Test
   void encodedActuatorPathsAreGuardedOrRefused() {
     String name = SharedRegistry.name("enc");
     RunningRegistry.Account account = registry.createAccount(name, name, Product.CLOUD);

@@ -192,7 +192,14 @@ class SshKeysAndRoutesTest {
             Map.of("host", "evil;rm -rf /", "port", 22, "hostKey", hostKey),
             Map.of("host", "ok", "port", 70000, "hostKey", hostKey),
             Map.of("host", "ok", "port", 22, "hostKey", "ssh-ed25519 nope"),
-            Map.of("host", "-oProxyCommand=x", "port", 22, "hostKey", hostKey))) {
+            Map.of("host", "-oProxyCommand=x", "port", 22, "hostKey", hostKey),
+            // issue 13 item 8: metadata, unspecified, multicast, broadcast, integer forms
+            Map.of("host", "169.254.169.254", "port", 22, "hostKey", hostKey),
+            Map.of("host", "0.0.0.0", "port", 22, "hostKey", hostKey),
+            Map.of("host", "224.0.0.1", "port", 22, "hostKey", hostKey),
+            Map.of("host", "255.255.255.255", "port", 22, "hostKey", hostKey),
+            Map.of("host", "0x51024545", "port", 22, "hostKey", hostKey),
+            Map.of("host", "2130706433", "port", 22, "hostKey", hostKey))) {
       Problems.assertProblem(
           registry.call(
               "PUT", "/api/accounts/" + name + "/container-route", registry.adminKey(), bad),

@@ -54,6 +54,59 @@ class StatusAndAuditTest {
               "2024-01-15T09:00:00Z"));
 
   @Test
+  void reportedAddressesThatAreNotPublicAreNotBelieved() {
+    String name = SharedRegistry.name("addr");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);
+    RunningRegistry.EnrolledJetson jetson =
+        registry.enrollJetson(account, X25519.generate().publicKey().base64(), "nano");
+    for (String bad :
+        List.of(
+            "10.0.0.1",
+            "169.254.169.254",
+            "127.0.0.1",
+            "100.64.1.1",
+            "fe80::1",
+            "224.0.0.1",
+            "alice.example")) {
+      RunningRegistry.Response put =
+          registry.call(
+              "PUT",
+              "/api/jetsons/self/status",
+              jetson.deviceToken(),
+              Map.of(
+                  "upnp", Map.of("status", "active", "external_ip", bad),
+                  "dns", Map.of("points_to", bad),
+                  "connection", Map.of("mode", "direct")));
+      assertThat(put.status()).as(bad).isEqualTo(200);
+      JsonNode stored =
+          registry
+              .registryClient("relay-coordinator")
+              .jetsonStatus(jetson.jetsonId())
+              .orElseThrow()
+              .report();
+      assertThat(stored.get("upnp").has("external_ip")).as(bad).isFalse();
+      assertThat(stored.get("dns").has("points_to")).as(bad).isFalse();
+      assertThat(stored.get("refused_addresses").toString())
+          .contains("upnp.external_ip", "dns.points_to");
+    }
+    registry.call(
+        "PUT",
+        "/api/jetsons/self/status",
+        jetson.deviceToken(),
+        Map.of(
+            "upnp", Map.of("external_ip", "73.1.2.3"), "dns", Map.of("points_to", "2a01:4f8::1")));
+    JsonNode good =
+        registry
+            .registryClient("relay-coordinator")
+            .jetsonStatus(jetson.jetsonId())
+            .orElseThrow()
+            .report();
+    assertThat(good.get("upnp").get("external_ip").asString()).isEqualTo("73.1.2.3");
+    assertThat(good.get("dns").get("points_to").asString()).isEqualTo("2a01:4f8::1");
+    assertThat(good.has("refused_addresses")).isFalse();
+  }
+
+  @Test
   void theAgentReportsAndTheWebAppReadsTheLastReportWithItsAge() {
     String name = SharedRegistry.name("status");
     RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);

@@ -1,10 +1,11 @@
 package dev.spoq.registry.config;
 
 import dev.spoq.common.web.RequestSizeLimitFilter;
-import dev.spoq.registry.audit.AuditLog;
+import dev.spoq.registry.audit.AggregatedAudit;
 import dev.spoq.registry.security.AuthenticationFilter;
 import dev.spoq.registry.security.CallerArgumentResolver;
 import dev.spoq.registry.security.Credentials;
+import dev.spoq.registry.security.FailedAuthLimiter;
 import java.util.List;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -29,9 +30,9 @@ class WebConfig implements WebMvcConfigurer {
 
   @Bean
   FilterRegistrationBean<AuthenticationFilter> authenticationFilter(
-      Credentials credentials, AuditLog auditLog, JsonMapper json) {
+      Credentials credentials, AggregatedAudit audit, FailedAuthLimiter limiter, JsonMapper json) {
     FilterRegistrationBean<AuthenticationFilter> registration =
-        new FilterRegistrationBean<>(new AuthenticationFilter(credentials, auditLog, json));
+        new FilterRegistrationBean<>(new AuthenticationFilter(credentials, audit, limiter, json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
     return registration;
   }

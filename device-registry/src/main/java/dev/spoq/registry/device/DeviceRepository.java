@@ -136,6 +136,15 @@ public class DeviceRepository {
         .update();
   }
 
+  /** Whether a device with this id exists on any Jetson. */
+  boolean existsAnywhere(UUID deviceId) {
+    return jdbc.sql("SELECT count(*) FROM device WHERE id = ?")
+            .param(deviceId)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   static Device map(ResultSet rs, int n) throws SQLException {
     Timestamp revoked = rs.getTimestamp("revoked_at");
     Integer octet = rs.getObject("host_octet", Integer.class);

@@ -8,11 +8,13 @@ import dev.spoq.registry.jetson.Jetson;
 import dev.spoq.registry.jetson.JetsonRepository;
 import dev.spoq.registry.jetson.JetsonService;
 import dev.spoq.registry.push.RevocationLog;
+import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.Caller;
 import dev.spoq.registry.wireguard.PublicKeys;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -37,18 +39,21 @@ public class DeviceService {
   private final JetsonService jetsons;
   private final AuditLog auditLog;
   private final RevocationLog revocations;
+  private final Access access;
 
   DeviceService(
       DeviceRepository devices,
       JetsonRepository jetsonRepository,
       JetsonService jetsons,
       AuditLog auditLog,
-      RevocationLog revocations) {
+      RevocationLog revocations,
+      Access access) {
     this.devices = devices;
     this.jetsonRepository = jetsonRepository;
     this.jetsons = jetsons;
     this.auditLog = auditLog;
     this.revocations = revocations;
+    this.access = access;
   }
 
   @Transactional(readOnly = true)
@@ -168,14 +173,14 @@ public class DeviceService {
   @Transactional(readOnly = true)
   public DeviceDetail get(Caller caller, UUID jetsonId, UUID deviceId) {
     jetsons.visible(caller, jetsonId, "device.read");
-    Device device = find(jetsonId, deviceId);
+    Device device = findOrDeny(caller, jetsonId, deviceId, "device.read");
     return new DeviceDetail(device, devices.keyHistory(deviceId));
   }
 
   @Transactional
   Device revoke(Caller caller, UUID jetsonId, UUID deviceId) {
     Jetson jetson = jetsons.lockForChange(caller, jetsonId, "device.revoke");
-    Device device = find(jetsonId, deviceId);
+    Device device = findOrDeny(caller, jetsonId, deviceId, "device.revoke");
     if (device.revoked()) {
       return device;
     }
@@ -197,7 +202,7 @@ public class DeviceService {
   DeviceDetail replaceKey(Caller caller, UUID jetsonId, UUID deviceId, String publicKey) {
     String key = PublicKeys.require("publicKey", publicKey);
     Jetson jetson = jetsons.lockForChange(caller, jetsonId, "device.key.replace");
-    Device device = find(jetsonId, deviceId);
+    Device device = findOrDeny(caller, jetsonId, deviceId, "device.key.replace");
     if (device.revoked()) {
       throw ApiProblemException.conflict("This device is revoked; register a new one instead.");
     }
@@ -215,6 +220,15 @@ public class DeviceService {
           Map.of("oldPublicKey", device.publicKey(), "newPublicKey", key));
     }
     return new DeviceDetail(find(jetsonId, deviceId), devices.keyHistory(deviceId));
+  }
+
+  /** The device of this Jetson; a device of another Jetson is a 404 too, audited as a denial. */
+  private Device findOrDeny(Caller caller, UUID jetsonId, UUID deviceId, String action) {
+    Optional<Device> device = devices.find(jetsonId, deviceId);
+    if (device.isEmpty() && devices.existsAnywhere(deviceId)) {
+      access.denyUnseen(caller, action, "jetson:" + jetsonId + "/device:" + deviceId);
+    }
+    return device.orElseThrow(() -> ApiProblemException.notFound("No such device on this Jetson."));
   }
 
   private Device find(UUID jetsonId, UUID deviceId) {

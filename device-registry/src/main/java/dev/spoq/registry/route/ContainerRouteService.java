@@ -27,13 +27,19 @@ public class ContainerRouteService {
   private final AccountService accounts;
   private final Access access;
   private final AuditLog auditLog;
+  private final RouteHostPolicy hosts;
 
   ContainerRouteService(
-      JdbcClient jdbc, AccountService accounts, Access access, AuditLog auditLog) {
+      JdbcClient jdbc,
+      AccountService accounts,
+      Access access,
+      AuditLog auditLog,
+      RouteHostPolicy hosts) {
     this.jdbc = jdbc;
     this.accounts = accounts;
     this.access = access;
     this.auditLog = auditLog;
+    this.hosts = hosts;
   }
 
   @Transactional
@@ -44,6 +50,7 @@ public class ContainerRouteService {
       throw ApiProblemException.conflict(
           "Account '" + username + "' is a JETSON account; only CLOUD accounts have a container.");
     }
+    hosts.check(host);
     OpenSshPublicKey key;
     try {
       key = OpenSshPublicKey.parse(hostKey);

@@ -3,6 +3,7 @@ package dev.spoq.registry.security;
 import dev.spoq.common.auth.BearerToken;
 import dev.spoq.common.problem.ProblemTypes;
 import dev.spoq.common.web.RequestPaths;
+import dev.spoq.registry.audit.AggregatedAudit;
 import dev.spoq.registry.audit.AuditLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -47,12 +48,15 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   }
 
   private final Credentials credentials;
-  private final AuditLog auditLog;
+  private final AggregatedAudit audit;
+  private final FailedAuthLimiter limiter;
   private final JsonMapper json;
 
-  public AuthenticationFilter(Credentials credentials, AuditLog auditLog, JsonMapper json) {
+  public AuthenticationFilter(
+      Credentials credentials, AggregatedAudit audit, FailedAuthLimiter limiter, JsonMapper json) {
     this.credentials = credentials;
-    this.auditLog = auditLog;
+    this.audit = audit;
+    this.limiter = limiter;
     this.json = json;
   }
 
@@ -102,6 +106,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       return;
     }
     String sourceIp = request.getRemoteAddr();
+    long retryAfter = limiter.retryAfterSeconds(sourceIp);
+    if (retryAfter > 0) {
+      rateLimited(request, response, retryAfter);
+      return;
+    }
     Optional<String> token = BearerToken.parse(request.getHeader(BearerToken.HEADER));
     if (token.isEmpty()) {
       refuse(request, response, HttpStatus.UNAUTHORIZED, "missing-credential", requirement);
@@ -150,7 +159,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       Requirement requirement)
       throws IOException {
     String target = request.getMethod() + " " + truncate(request.getRequestURI(), 200);
-    auditLog.recordAlone(
+    if (status == HttpStatus.UNAUTHORIZED) {
+      limiter.recordFailure(request.getRemoteAddr());
+    }
+    audit.record(
         new AuditLog.Event(
             "anonymous",
             "auth.failed",
@@ -178,6 +190,32 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     response
         .getOutputStream()
         .write(json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void rateLimited(HttpServletRequest request, HttpServletResponse response, long seconds)
+      throws IOException {
+    audit.record(
+        new AuditLog.Event(
+            "anonymous",
+            "auth.rate-limited",
+            request.getMethod() + " " + truncate(request.getRequestURI(), 200),
+            request.getRemoteAddr(),
+            AuditLog.Outcome.DENIED,
+            null,
+            null,
+            Map.of()));
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "Too many failed authentications from this address; retry after "
+                + seconds
+                + " seconds.");
+    problem.setType(ProblemTypes.RATE_LIMITED);
+    problem.setTitle("Too many requests");
+    response.setStatus(429);
+    response.setHeader("Retry-After", Long.toString(seconds));
+    response.setContentType("application/problem+json");
+    response.getOutputStream().write(json.writeValueAsBytes(problem));
   }
 
   private static String describe(Requirement requirement) {

@@ -5,6 +5,7 @@ import dev.spoq.registry.account.Account;
 import dev.spoq.registry.account.AccountService;
 import dev.spoq.registry.audit.AuditLog;
 import dev.spoq.registry.push.RevocationLog;
+import dev.spoq.registry.security.Access;
 import dev.spoq.registry.security.ApiKeyCaller;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,13 +38,19 @@ public class SshKeyService {
   private final AccountService accounts;
   private final AuditLog auditLog;
   private final RevocationLog revocations;
+  private final Access access;
 
   SshKeyService(
-      JdbcClient jdbc, AccountService accounts, AuditLog auditLog, RevocationLog revocations) {
+      JdbcClient jdbc,
+      AccountService accounts,
+      AuditLog auditLog,
+      RevocationLog revocations,
+      Access access) {
     this.jdbc = jdbc;
     this.accounts = accounts;
     this.auditLog = auditLog;
     this.revocations = revocations;
+    this.access = access;
   }
 
   @Transactional
@@ -100,7 +107,7 @@ public class SshKeyService {
   @Transactional
   SshKey revoke(ApiKeyCaller caller, String username, UUID keyId) {
     Account account = accounts.visible(caller, username, "ssh-key.revoke");
-    SshKey key = find(account.id(), keyId);
+    SshKey key = findOrDeny(caller, account, keyId);
     if (key.revokedAt() == null) {
       jdbc.sql("UPDATE ssh_key SET revoked_at = now() WHERE id = ?").param(keyId).update();
       revocations.record(RevocationLog.Kind.SSH_KEY, null, null, account.id(), account.username());
@@ -122,6 +129,27 @@ public class SshKeyService {
         .param(accountId)
         .query(SshKeyService::map)
         .list();
+  }
+
+  /** The account's key; another account's key is a 404 too, audited as a denial. */
+  private SshKey findOrDeny(ApiKeyCaller caller, Account account, UUID keyId) {
+    boolean exists =
+        jdbc.sql("SELECT count(*) FROM ssh_key WHERE id = ?")
+                .param(keyId)
+                .query(Long.class)
+                .single()
+            > 0;
+    boolean own =
+        jdbc.sql("SELECT count(*) FROM ssh_key WHERE id = ? AND account_id = ?")
+                .params(keyId, account.id())
+                .query(Long.class)
+                .single()
+            > 0;
+    if (exists && !own) {
+      access.denyUnseen(
+          caller, "ssh-key.revoke", "account:" + account.username() + "/ssh-key:" + keyId);
+    }
+    return find(account.id(), keyId);
   }
 
   private SshKey find(UUID accountId, UUID id) {

@@ -10,6 +10,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The last status report of each Jetson's agent. */
 @Service
@@ -20,11 +22,13 @@ public class StatusService {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final AuditLog auditLog;
+  private final ReportedAddresses addresses;
 
-  StatusService(JdbcClient jdbc, JsonMapper json, AuditLog auditLog) {
+  StatusService(JdbcClient jdbc, JsonMapper json, AuditLog auditLog, ReportedAddresses addresses) {
     this.jdbc = jdbc;
     this.json = json;
     this.auditLog = auditLog;
+    this.addresses = addresses;
   }
 
   /**
@@ -43,7 +47,7 @@ public class StatusService {
                 DO UPDATE SET report = excluded.report, received_at = excluded.received_at
                 RETURNING received_at
                 """)
-            .params(caller.jetsonId(), json.writeValueAsString(report))
+            .params(caller.jetsonId(), json.writeValueAsString(believable(report)))
             .query(java.sql.Timestamp.class)
             .single()
             .toInstant();
@@ -63,6 +67,37 @@ public class StatusService {
           mode == null ? java.util.Map.of() : java.util.Map.of("mode", mode));
     }
     return received;
+  }
+
+  /**
+   * The report with every reported address that is not a public unicast address removed and named
+   * in {@code refused_addresses}, so no service offers a path to it.
+   */
+  private ObjectNode believable(StatusReport report) {
+    ObjectNode tree = (ObjectNode) json.valueToTree(report);
+    ArrayNode refused = json.createArrayNode();
+    if (report.upnp() != null && report.upnp().externalIp() != null) {
+      addresses
+          .refusal(report.upnp().externalIp())
+          .ifPresent(
+              why -> {
+                ((ObjectNode) tree.get("upnp")).remove("external_ip");
+                refused.add("upnp.external_ip: " + why);
+              });
+    }
+    if (report.dns() != null && report.dns().pointsTo() != null) {
+      addresses
+          .refusal(report.dns().pointsTo())
+          .ifPresent(
+              why -> {
+                ((ObjectNode) tree.get("dns")).remove("points_to");
+                refused.add("dns.points_to: " + why);
+              });
+    }
+    if (!refused.isEmpty()) {
+      tree.set("refused_addresses", refused);
+    }
+    return tree;
   }
 
   @Transactional(readOnly = true)

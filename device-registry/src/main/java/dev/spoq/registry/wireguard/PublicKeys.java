@@ -11,11 +11,12 @@ public final class PublicKeys {
   /**
    * The key in canonical base64, or a 400 naming the field.
    *
-   * @throws ApiProblemException when it is not base64 of exactly 32 bytes, or all zeros
+   * @throws ApiProblemException when it is not base64 of exactly 32 bytes, all zeros, a small-order
+   *     point or a non-canonical encoding
    */
   public static String require(String field, String value) {
     try {
-      return WireGuardKey.parse(value).base64();
+      return WireGuardKey.parsePublic(value).base64();
     } catch (IllegalArgumentException e) {
       throw ApiProblemException.invalid(
           field + ": " + e.getMessage() + " (a WireGuard public key, as printed by 'wg pubkey').");

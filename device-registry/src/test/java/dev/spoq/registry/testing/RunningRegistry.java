@@ -195,6 +195,12 @@ public final class RunningRegistry implements AutoCloseable {
     props.put("logging.structured.format.console", "");
     builder.serviceTokens.forEach(
         (service, token) -> props.put("spoq.security.service-tokens." + service, token));
+    // Test containers (sshd) listen on loopback; production allows the private ranges only.
+    props.put(
+        "spoq.routes.allowed-ranges",
+        "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8");
+    // Tests fail authentication on purpose, all from 127.0.0.1: no lockout unless a test asks.
+    props.put("spoq.security.failed-auth.limit", "1000000");
     // dns-api, relay-coordinator and jump-router get their production scopes; the test callers all.
     for (String all : List.of("test", "e2e")) {
       props.put("spoq.security.service-scopes." + all, "*");

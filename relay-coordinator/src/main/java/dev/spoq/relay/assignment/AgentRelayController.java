@@ -7,6 +7,7 @@ import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.relay.audit.Audit;
 import dev.spoq.relay.auth.Caller;
 import dev.spoq.relay.auth.CallerResolver;
+import dev.spoq.relay.config.RelayProperties;
 import dev.spoq.relay.config.RelaySecrets;
 import dev.spoq.relay.fleet.Relay;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,6 +49,7 @@ class AgentRelayController {
   private final Audit audit;
   private final RegistryClient registry;
   private final JetsonSetChanges jetsonSets;
+  private final RelayProperties properties;
 
   AgentRelayController(
       CallerResolver callers,
@@ -58,7 +60,9 @@ class AgentRelayController {
       TransactionTemplate tx,
       Audit audit,
       RegistryClient registry,
-      JetsonSetChanges jetsonSets) {
+      JetsonSetChanges jetsonSets,
+      RelayProperties properties) {
+    this.properties = properties;
     this.registry = registry;
     this.jetsonSets = jetsonSets;
     this.callers = callers;
@@ -124,7 +128,11 @@ class AgentRelayController {
       String relayCredential,
       String credential,
       String frpcConfigFormat,
-      String frpcConfig) {}
+      String frpcConfig,
+      String frpcAdminUser,
+      String frpcAdminPassword,
+      String relayCaPem,
+      String relayCaFile) {}
 
   @GetMapping("/assignment")
   ResponseEntity<AssignmentAnswer> assignment(
@@ -242,10 +250,16 @@ class AgentRelayController {
           null,
           credential,
           null,
+          null,
+          null,
+          null,
+          null,
           null);
     }
+    String adminPassword = credentials.frpcAdminPassword(jetsonId);
     String config =
-        renderer.render(jetsonId, relay, a.remotePort(), secrets.frpsAuthToken(), credential);
+        renderer.render(
+            jetsonId, relay, a.remotePort(), secrets.frpsAuthToken(), credential, adminPassword);
     return new AssignmentAnswer(
         jetsonId,
         Relay.FRP,
@@ -261,6 +275,10 @@ class AgentRelayController {
         credential,
         null,
         "toml",
-        config);
+        config,
+        FrpcConfigRenderer.ADMIN_USER,
+        adminPassword,
+        renderer.verifiesTls() ? properties.relay().frpc().relayCaPem() : null,
+        renderer.verifiesTls() ? properties.relay().frpc().caFile() : null);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,7 +41,11 @@ public class AssignmentReaper {
   @Scheduled(
       initialDelayString = "${spoq.relay.reaper.initial-delay:PT10M}",
       fixedDelayString = "${spoq.relay.reaper.interval:PT1H}")
-  void scheduled() {
+  @SchedulerLock(
+      name = "relay-assignment-reaper",
+      lockAtLeastFor = "${spoq.relay.reaper.lock-at-least-for:PT50M}",
+      lockAtMostFor = "PT1H")
+  public void scheduled() {
     reap();
   }
 

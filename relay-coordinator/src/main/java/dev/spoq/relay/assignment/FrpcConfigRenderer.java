@@ -19,14 +19,27 @@ public class FrpcConfigRenderer {
   /** The {@code metadatas} key the frps plugin reads the relay credential from. */
   public static final String CREDENTIAL_META = "spoq_relay_credential";
 
+  /** The user of frpc's admin API in every generated config. */
+  public static final String ADMIN_USER = "spoq-agent";
+
   private final RelayProperties.Frpc frpc;
 
   FrpcConfigRenderer(RelayProperties properties) {
     this.frpc = properties.relay().frpc();
   }
 
+  /** Whether frpc is told to verify frps's certificate against the relay CA. */
+  public boolean verifiesTls() {
+    return !frpc.relayCaPem().isEmpty();
+  }
+
   public String render(
-      UUID jetsonId, Relay relay, int remotePort, String frpsAuthToken, String credential) {
+      UUID jetsonId,
+      Relay relay,
+      int remotePort,
+      String frpsAuthToken,
+      String credential,
+      String adminPassword) {
     StringBuilder out = new StringBuilder();
     out.append("# frpc configuration for Jetson ")
         .append(jetsonId)
@@ -44,9 +57,23 @@ public class FrpcConfigRenderer {
     key(out, "auth.token", str(frpsAuthToken));
     key(out, "metadatas." + CREDENTIAL_META, str(credential));
     out.append('\n');
+    out.append(
+        "# frpc's admin API (the agent reads /api/status) answers only with these credentials:\n"
+            + "# GET /api/config would otherwise hand every secret above to any local process.\n");
     key(out, "webServer.addr", str("127.0.0.1"));
     key(out, "webServer.port", Integer.toString(frpc.adminPort()));
+    key(out, "webServer.user", str(ADMIN_USER));
+    key(out, "webServer.password", str(adminPassword));
     out.append('\n');
+    if (verifiesTls()) {
+      out.append(
+          "# TLS to frps, verified against the Spoq relay CA: the credential above and frp's\n"
+              + "# privilege_key are never readable or replayable on the path.\n");
+      key(out, "transport.tls.enable", "true");
+      key(out, "transport.tls.trustedCaFile", str(frpc.caFile()));
+      key(out, "transport.tls.serverName", str(relay.publicHost()));
+      out.append('\n');
+    }
     out.append(
         "# With tcpMux (the default) frpc sends no application heartbeats unless asked; the relay\n"
             + "# re-checks revocation on each Ping, so keep these.\n");

@@ -77,6 +77,11 @@ public class RelayCredentials {
     return Tokens.looksValid(text) && text.startsWith(PREFIX + "_");
   }
 
+  /** The password of the Jetson's frpc admin API (stable; derived like the credential). */
+  public String frpcAdminPassword(UUID jetsonId) {
+    return "spoq_fad_" + derive(jetsonId, -1).substring(PREFIX.length() + 1);
+  }
+
   /** The credential of a Jetson at a given generation (what its agent holds). */
   public String credentialAt(UUID jetsonId, int generation) {
     return derive(jetsonId, generation);

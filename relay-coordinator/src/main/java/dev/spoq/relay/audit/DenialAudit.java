@@ -66,7 +66,7 @@ public class DenialAudit {
     if (dropped > 0) {
       audit.record(
           "unknown",
-          "audit.denials.overflow",
+          "relay.audit.overflow",
           "relay-coordinator",
           null,
           "DENIED",

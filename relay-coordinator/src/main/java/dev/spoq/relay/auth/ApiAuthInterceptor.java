@@ -6,7 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** Every {@code /api/**} request is authenticated before its body is read or validated. */
+/**
+ * Every {@code /api/**} request (and the OpenAPI document) is authenticated before its body is read
+ * or validated.
+ */
 @Component
 class ApiAuthInterceptor implements AuthenticatesFirst {
 
@@ -18,7 +21,7 @@ class ApiAuthInterceptor implements AuthenticatesFirst {
 
   @Override
   public List<String> pathPatterns() {
-    return List.of("/api/**");
+    return List.of("/api/**", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml");
   }
 
   @Override

@@ -46,6 +46,16 @@ public class AuthFailureLimiter {
     this.clock = clock;
   }
 
+  /** Whether the source used up its failures in the current window. */
+  public boolean blocked(String source) {
+    try {
+      check(source);
+      return false;
+    } catch (ApiProblemException e) {
+      return true;
+    }
+  }
+
   /** Throws 429 when the source used up its failures in the current window. */
   public void check(String source) {
     Window w = bySource.get(key(source));
@@ -58,11 +68,11 @@ public class AuthFailureLimiter {
       if (w.failures >= maxFailures && now.isBefore(end)) {
         long retry = Math.max(1, Duration.between(now, end).toSeconds() + 1);
         throw new ApiProblemException(
-            HttpStatus.TOO_MANY_REQUESTS,
-            ProblemTypes.of("too-many-auth-failures"),
-            "Too many failed authentications",
-            "Too many failed authentications from this address; retry later.",
-            Map.of("retryAfterSeconds", retry));
+                HttpStatus.TOO_MANY_REQUESTS,
+                ProblemTypes.of("too-many-auth-failures"),
+                "Too many failed authentications",
+                "Too many failed authentications from this address; retry later.")
+            .withHeader("Retry-After", Long.toString(retry));
       }
     }
   }

@@ -116,7 +116,7 @@ public class CallerResolver {
   public ApiProblemException denied(Caller caller, String target, ApiProblemException problem) {
     HttpServletRequest request = currentRequest();
     denials.deny(
-        "access.denied",
+        "relay.access.denied",
         caller.actor(),
         request == null ? null : request.getRemoteAddr(),
         (request == null ? "" : request.getMethod() + " " + request.getRequestURI())

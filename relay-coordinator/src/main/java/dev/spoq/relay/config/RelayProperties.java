@@ -66,10 +66,10 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
       assignment = assignment == null ? new Assignment(null, null, null) : assignment;
       health = health == null ? new Health(null, null, null, null) : health;
       usage = usage == null ? new Usage(null, null, null, null) : usage;
-      plugin = plugin == null ? new Plugin(null) : plugin;
+      plugin = plugin == null ? new Plugin(null, null) : plugin;
       connect = connect == null ? new Connect(null) : connect;
       scaling = scaling == null ? new Scaling(null) : scaling;
-      frpc = frpc == null ? new Frpc(null, null, null, null) : frpc;
+      frpc = frpc == null ? new Frpc(null, null, null, null, null, null) : frpc;
       adminUrl = adminUrl == null ? new AdminUrl(null) : adminUrl;
       spoq = spoq == null ? new Spoq(null, null, null, null) : spoq;
     }
@@ -153,11 +153,15 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
   }
 
   /**
-   * @param revocationCacheTtl how long the registry's "Jetson not revoked" answer is trusted
+   * @param revocationCacheTtl how long the registry's "Jetson not revoked" answer is trusted while
+   *     the revocation feed is down
+   * @param revocationCacheTtlPushed the same while the feed pushes revocations
    */
-  public record Plugin(Duration revocationCacheTtl) {
+  public record Plugin(Duration revocationCacheTtl, Duration revocationCacheTtlPushed) {
     public Plugin {
       revocationCacheTtl = revocationCacheTtl == null ? Duration.ofSeconds(10) : revocationCacheTtl;
+      revocationCacheTtlPushed =
+          revocationCacheTtlPushed == null ? Duration.ofMinutes(5) : revocationCacheTtlPushed;
     }
   }
 
@@ -179,13 +183,27 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
     }
   }
 
-  /** Values written into the generated frpc configuration. */
+  /**
+   * Values written into the generated frpc configuration.
+   *
+   * @param relayCaPem the relay CA certificate (PEM) frps certificates are signed by; when set,
+   *     frpc verifies frps's TLS certificate against it (the agent writes it to {@code caFile})
+   * @param caFile where the agent keeps that CA on the Jetson
+   */
   public record Frpc(
       Integer adminPort,
       Integer heartbeatIntervalSeconds,
       Integer heartbeatTimeoutSeconds,
-      Integer localPort) {
+      Integer localPort,
+      String relayCaPem,
+      String caFile) {
     public Frpc {
+      relayCaPem = relayCaPem == null ? "" : relayCaPem.strip();
+      caFile = caFile == null || caFile.isBlank() ? "/var/lib/spoq/relay-ca.pem" : caFile.strip();
+      if (!relayCaPem.isEmpty() && !relayCaPem.startsWith("-----BEGIN CERTIFICATE-----")) {
+        throw new IllegalStateException(
+            "spoq.relay.frpc.relay-ca-pem must be a PEM certificate (-----BEGIN CERTIFICATE-----)");
+      }
       adminPort = adminPort == null ? 7400 : adminPort;
       heartbeatIntervalSeconds = heartbeatIntervalSeconds == null ? 30 : heartbeatIntervalSeconds;
       heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 90 : heartbeatTimeoutSeconds;

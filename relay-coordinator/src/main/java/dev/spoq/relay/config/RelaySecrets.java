@@ -15,6 +15,7 @@ public final class RelaySecrets {
 
   private static final Logger log = LoggerFactory.getLogger(RelaySecrets.class);
   private static final Pattern PATH_SAFE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+  private static final Pattern FRPS_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{16,256}");
 
   private final String pluginSecret;
   private final String frpsAuthToken;
@@ -27,8 +28,11 @@ public final class RelaySecrets {
           "spoq.relay.plugin-secret must be 16-128 characters of [A-Za-z0-9_-] (it is a URL path segment)");
     }
     this.frpsAuthToken = orRandom(relay.frpsAuthToken(), "spoq.relay.frps-auth-token", "spoq_frp");
-    if (frpsAuthToken.length() < 16 || frpsAuthToken.length() > 256) {
-      throw new IllegalStateException("spoq.relay.frps-auth-token must be 16-256 characters");
+    if (!FRPS_TOKEN.matcher(frpsAuthToken).matches()) {
+      // frps.toml inserts it as {{ .Envs.FRPS_AUTH_TOKEN }} inside a TOML string, unescaped.
+      throw new IllegalStateException(
+          "spoq.relay.frps-auth-token must be 16-256 characters of [A-Za-z0-9._~+/=-]"
+              + " (no quotes, backslashes or spaces: frps.toml inserts it unescaped)");
     }
     String key = orRandom(relay.credentialKey(), "spoq.relay.credential-key", "spoq_rck");
     if (key.length() < 32) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -70,7 +71,11 @@ public class HealthPoller {
   @Scheduled(
       initialDelayString = "${spoq.relay.health.initial-delay:2s}",
       fixedDelayString = "${spoq.relay.health.interval:15s}")
-  void scheduled() {
+  @SchedulerLock(
+      name = "relay-health-poll",
+      lockAtLeastFor = "${spoq.relay.health.lock-at-least-for:PT12S}",
+      lockAtMostFor = "PT10M")
+  public void scheduled() {
     if (settings.enabled()) {
       pollAll();
     }
@@ -109,7 +114,11 @@ public class HealthPoller {
   @Scheduled(
       initialDelayString = "${spoq.relay.spoq.check-interval:5s}",
       fixedDelayString = "${spoq.relay.spoq.check-interval:5s}")
-  void scheduledReports() {
+  @SchedulerLock(
+      name = "relay-report-check",
+      lockAtLeastFor = "${spoq.relay.spoq.check-lock-at-least-for:PT4S}",
+      lockAtMostFor = "PT10M")
+  public void scheduledReports() {
     if (settings.enabled()) {
       checkReports();
     }
@@ -159,6 +168,14 @@ public class HealthPoller {
     try {
       frps.healthz(relay, settings.timeout());
       FrpsAdminClient.ServerInfo info = frps.serverInfo(relay, settings.timeout());
+      if (!FrpsVersions.supported(info.version())) {
+        throw new FrpsAdminClient.FrpsException(
+            "frps version '"
+                + info.version()
+                + "' is not supported: Spoq relays need frp "
+                + FrpsVersions.MINIMUM
+                + " or newer (frps.toml uses parseNumberRange)");
+      }
       if (info.bindPort() != relay.bindPort()) {
         log.warn(
             "relay {}: frps reports bindPort {} but the fleet has {}",

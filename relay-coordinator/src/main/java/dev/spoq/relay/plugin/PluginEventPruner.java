@@ -1,5 +1,6 @@
 package dev.spoq.relay.plugin;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,7 +24,11 @@ class PluginEventPruner {
   }
 
   @Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT6H")
-  void prune() {
+  @SchedulerLock(
+      name = "relay-plugin-event-prune",
+      lockAtLeastFor = "${spoq.relay.plugin.prune-lock-at-least-for:PT5H}",
+      lockAtMostFor = "PT6H")
+  public void prune() {
     int deleted =
         jdbc.sql("DELETE FROM plugin_event WHERE at < now() - make_interval(days => ?)")
             .param(retentionDays)

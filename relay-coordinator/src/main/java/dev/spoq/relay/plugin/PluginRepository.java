@@ -60,6 +60,33 @@ class PluginRepository {
         .update();
   }
 
+  /**
+   * Records an allowed event once per frpc session ({@code run_id}) and op/proxy: frps may repeat a
+   * NewProxy to another coordinator replica after a failure, and that is the same event.
+   */
+  void eventOnce(
+      String relayId, UUID jetsonId, String op, String proxyName, String runId, String clientAddr) {
+    jdbc.sql(
+            """
+            INSERT INTO plugin_event (relay_id, jetson_id, op, proxy_name, allowed, run_id, client_addr)
+            SELECT ?, ?, ?, ?, true, ?, ?
+            WHERE NOT EXISTS (SELECT 1 FROM plugin_event WHERE jetson_id = ? AND run_id = ?
+                              AND op = ? AND allowed AND proxy_name IS NOT DISTINCT FROM ?)
+            """)
+        .params(
+            relayId,
+            jetsonId,
+            op,
+            cap(proxyName, 128),
+            cap(runId, 64),
+            cap(clientAddr, 64),
+            jetsonId,
+            cap(runId, 64),
+            op,
+            cap(proxyName, 128))
+        .update();
+  }
+
   private static String cap(String s, int max) {
     return s == null ? null : (s.length() > max ? s.substring(0, max) : s);
   }

@@ -5,10 +5,10 @@ import dev.spoq.relay.assignment.FrpcConfigRenderer;
 import dev.spoq.relay.assignment.ProxyNames;
 import dev.spoq.relay.assignment.RelayCredentials;
 import dev.spoq.relay.audit.Audit;
+import dev.spoq.relay.audit.DenialAudit;
+import dev.spoq.relay.auth.AuthFailureLimiter;
 import dev.spoq.relay.fleet.RelayRepository;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,8 +31,13 @@ class PluginService {
   private final PluginRepository repository;
   private final AssignmentRepository assignments;
   private final RevocationCache revocations;
+  private static final String LOGIN_SOURCE = "frp-login:";
+
   private final Audit audit;
   private final Clock clock;
+  private final DenialAudit denials;
+  private final AuthFailureLimiter loginLimiter;
+  private final PendingLogins pendingLogins = new PendingLogins();
 
   PluginService(
       RelayRepository relays,
@@ -40,7 +45,11 @@ class PluginService {
       AssignmentRepository assignments,
       RevocationCache revocations,
       Audit audit,
-      Clock clock) {
+      Clock clock,
+      DenialAudit denials,
+      AuthFailureLimiter loginLimiter) {
+    this.denials = denials;
+    this.loginLimiter = loginLimiter;
     this.relays = relays;
     this.repository = repository;
     this.assignments = assignments;
@@ -83,6 +92,16 @@ class PluginService {
   }
 
   private PluginResponse login(String relayId, JsonNode content) {
+    String source = LOGIN_SOURCE + Audit.ipOnly(emptyToNull(text(content, "client_address")));
+    if (loginLimiter.blocked(source)) {
+      denials.deny(
+          "relay.plugin.denied",
+          "unknown",
+          text(content, "client_address"),
+          "relay:" + relayId + " Login",
+          "too many refused logins from this address");
+      return PluginResponse.reject("too many refused logins from this address; retry later");
+    }
     if (!text(content, "user").isEmpty()) {
       return refuse(
           relayId,
@@ -98,15 +117,9 @@ class PluginService {
     }
     UUID jetsonId = id.holder().jetsonId();
     assignments.markLogin(jetsonId, clock.instant());
-    repository.event(
-        relayId,
-        jetsonId,
-        "Login",
-        null,
-        true,
-        null,
-        text(content, "run_id"),
-        text(content, "client_address"));
+    // frps checks its own auth.token only AFTER this answer: the Login is recorded as allowed
+    // when a NewProxy of the same frpc session (run_id) follows (see newProxy).
+    pendingLogins.remember(text(content, "run_id"), text(content, "client_address"));
     return PluginResponse.ALLOW;
   }
 
@@ -138,7 +151,9 @@ class PluginService {
       return refuse(relayId, "NewProxy", content, new Refusal(reason, jetsonId));
     }
     assignments.markProxy(jetsonId, true, clock.instant());
-    repository.event(relayId, jetsonId, "NewProxy", name, true, null, text(user, "run_id"), null);
+    String runId = text(user, "run_id");
+    repository.eventOnce(relayId, jetsonId, "Login", null, runId, pendingLogins.take(runId));
+    repository.eventOnce(relayId, jetsonId, "NewProxy", name, runId, null);
     return PluginResponse.ALLOW;
   }
 
@@ -217,31 +232,30 @@ class PluginService {
   }
 
   private PluginResponse refuse(String relayId, String op, JsonNode content, Refusal refusal) {
-    log.info("frps plugin {} on relay {} refused: {}", op, relayId, refusal.reason());
-    if (!"Ping".equals(op)) {
-      String proxyName = "NewProxy".equals(op) ? text(content, "proxy_name") : null;
-      String runId =
-          "Login".equals(op) ? text(content, "run_id") : text(content.path("user"), "run_id");
+    log.debug("frps plugin {} on relay {} refused: {}", op, relayId, refusal.reason());
+    String clientAddress = "Login".equals(op) ? emptyToNull(text(content, "client_address")) : null;
+    if ("NewProxy".equals(op) || "CloseProxy".equals(op)) {
+      // Only reachable with a valid credential: kept per event, for the Jetson's history.
       repository.event(
           relayId,
           refusal.jetsonId(),
           op,
-          proxyName,
+          text(content, "proxy_name"),
           false,
           refusal.reason(),
-          runId,
-          "Login".equals(op) ? text(content, "client_address") : null);
+          text(content.path("user"), "run_id"),
+          null);
     }
-    Map<String, Object> details = new HashMap<>();
-    details.put("op", op);
-    details.put("reason", refusal.reason());
-    audit.record(
-        refusal.jetsonId() == null ? "unknown" : "jetson:" + refusal.jetsonId(),
+    if ("Login".equals(op)) {
+      // Anyone who reaches frps's port causes a Login: counted per source, never one row each.
+      loginLimiter.recordFailure(LOGIN_SOURCE + Audit.ipOnly(clientAddress));
+    }
+    denials.deny(
         "relay.plugin.denied",
-        "relay:" + relayId,
-        "Login".equals(op) ? emptyToNull(text(content, "client_address")) : null,
-        "DENIED",
-        details);
+        refusal.jetsonId() == null ? "unknown" : "jetson:" + refusal.jetsonId(),
+        clientAddress,
+        "relay:" + relayId + " " + op,
+        refusal.reason());
     return PluginResponse.reject(refusal.reason());
   }
 

@@ -3,6 +3,7 @@ package dev.spoq.relay.plugin;
 import dev.spoq.common.registry.JetsonSummary;
 import dev.spoq.common.registry.RegistryClient;
 import dev.spoq.common.registry.RegistryUnavailableException;
+import dev.spoq.common.registry.RevocationFeed;
 import dev.spoq.relay.config.RelayProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether a Jetson is revoked, per the registry ({@code GET /internal/v1/jetsons/{id}}), cached for
- * {@code spoq.relay.plugin.revocation-cache-ttl} (default 10 s, well under frpc's 30 s heartbeat,
- * so a revoked Jetson is cut off at its next Ping). Login and NewProxy fail closed when the
- * registry cannot answer; Ping may use a stale "not revoked" answer for up to {@value
- * #STALE_MINUTES} minutes, so a short registry outage does not drop every relayed session.
+ * Whether a Jetson is revoked, per the registry ({@code GET /internal/v1/jetsons/{id}}), cached.
+ * While the registry's revocation feed is healthy, revocations are pushed ({@link #markRevoked},
+ * within about a second), so answers are kept for {@code
+ * spoq.relay.plugin.revocation-cache-ttl-pushed} (5 min) and frps Pings are answered from memory;
+ * when the feed is down the TTL falls back to {@code spoq.relay.plugin.revocation-cache-ttl} (10
+ * s). Login and NewProxy fail closed when the registry cannot answer; Ping may use a stale "not
+ * revoked" answer for up to {@value #STALE_MINUTES} minutes, so a short registry outage does not
+ * drop every relayed session.
  */
 @Component
 class RevocationCache {
@@ -37,19 +41,26 @@ class RevocationCache {
 
   private final RegistryClient registry;
   private final Duration ttl;
+  private final Duration pushedTtl;
+  private final RevocationFeed feed;
   private final Clock clock;
   private final Map<UUID, Entry> cache = new ConcurrentHashMap<>();
 
-  RevocationCache(RegistryClient registry, RelayProperties properties, Clock clock) {
+  RevocationCache(
+      RegistryClient registry, RelayProperties properties, RevocationFeed feed, Clock clock) {
     this.registry = registry;
     this.ttl = properties.relay().plugin().revocationCacheTtl();
+    this.pushedTtl = properties.relay().plugin().revocationCacheTtlPushed();
+    this.feed = feed;
     this.clock = clock;
   }
 
   Verdict check(UUID jetsonId, boolean allowStale) {
     Instant now = clock.instant();
     Entry entry = cache.get(jetsonId);
-    if (entry != null && entry.fetched().plus(ttl).isAfter(now)) {
+    Duration currentTtl = feed.healthy() ? pushedTtl : ttl;
+    if (entry != null
+        && (entry.verdict() == Verdict.REVOKED || entry.fetched().plus(currentTtl).isAfter(now))) {
       return entry.verdict();
     }
     try {
@@ -70,6 +81,11 @@ class RevocationCache {
       }
       return Verdict.UNAVAILABLE;
     }
+  }
+
+  /** A pushed revocation: refused from now on without asking the registry. */
+  void markRevoked(UUID jetsonId) {
+    cache.put(jetsonId, new Entry(Verdict.REVOKED, clock.instant()));
   }
 
   void forget(UUID jetsonId) {

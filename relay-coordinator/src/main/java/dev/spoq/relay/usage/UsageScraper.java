@@ -4,6 +4,7 @@ import dev.spoq.relay.config.RelayProperties;
 import dev.spoq.relay.fleet.FrpsAdminClient;
 import dev.spoq.relay.fleet.Relay;
 import dev.spoq.relay.fleet.RelayRepository;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -37,7 +38,11 @@ public class UsageScraper {
   @Scheduled(
       initialDelayString = "${spoq.relay.usage.initial-delay:10s}",
       fixedDelayString = "${spoq.relay.usage.interval:60s}")
-  void scheduled() {
+  @SchedulerLock(
+      name = "relay-usage-scrape",
+      lockAtLeastFor = "${spoq.relay.usage.lock-at-least-for:PT50S}",
+      lockAtMostFor = "PT10M")
+  public void scheduled() {
     if (settings.enabled()) {
       scrapeAll();
     }

@@ -6,6 +6,7 @@ import dev.spoq.common.registry.RegistryUnavailableException;
 import dev.spoq.common.web.ProblemDetailsAdvice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -19,24 +20,22 @@ class RelayProblemAdvice extends ProblemDetailsAdvice {
   private static final Logger log = LoggerFactory.getLogger(RelayProblemAdvice.class);
 
   /**
-   * The shared mapping, plus the headers HTTP asks for: {@code WWW-Authenticate} on 401 (RFC 9110
-   * section 11.6.1), {@code Retry-After} on 429 and 503.
+   * The shared mapping, plus the headers HTTP asks for when the thrower set none: {@code
+   * WWW-Authenticate} on 401 (RFC 9110 section 11.6.1), {@code Retry-After} on 429 and 503.
    */
   @Override
   public ResponseEntity<ProblemDetail> handleApiProblem(ApiProblemException e) {
-    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
-    if (e.status() == HttpStatus.UNAUTHORIZED) {
-      answer.header("WWW-Authenticate", "Bearer realm=\"spoq\"");
+    ResponseEntity<ProblemDetail> base = super.handleApiProblem(e);
+    HttpHeaders headers = new HttpHeaders();
+    headers.putAll(base.getHeaders());
+    if (e.status() == HttpStatus.UNAUTHORIZED && !headers.containsHeader("WWW-Authenticate")) {
+      headers.set("WWW-Authenticate", "Bearer realm=\"spoq\"");
     }
-    if (e.status() == HttpStatus.TOO_MANY_REQUESTS
-        || e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-      Object retry =
-          e.toProblemDetail().getProperties() == null
-              ? null
-              : e.toProblemDetail().getProperties().get("retryAfterSeconds");
-      answer.header("Retry-After", retry == null ? "5" : retry.toString());
+    if ((e.status() == HttpStatus.TOO_MANY_REQUESTS || e.status() == HttpStatus.SERVICE_UNAVAILABLE)
+        && !headers.containsHeader("Retry-After")) {
+      headers.set("Retry-After", "5");
     }
-    return answer.body(e.toProblemDetail());
+    return new ResponseEntity<>(base.getBody(), headers, base.getStatusCode());
   }
 
   @ExceptionHandler(RegistryUnavailableException.class)

@@ -37,6 +37,9 @@ class FrpcConfigRendererTest {
     assertThat(metadatas.getString("spoq_relay_credential")).isEqualTo(credential);
     assertThat(t.getString("webServer.addr")).isEqualTo("127.0.0.1");
     assertThat(t.getLong("webServer.port")).isEqualTo(7400L);
+    // frpc's admin API (GET /api/config shows every secret) needs credentials
+    assertThat(t.getString("webServer.user")).isEqualTo("spoq-agent");
+    assertThat(t.getString("webServer.password")).startsWith("spoq_fad_").hasSize(52);
     assertThat(t.getLong("transport.heartbeatInterval")).isEqualTo(30L);
     assertThat(t.getLong("transport.heartbeatTimeout")).isEqualTo(90L);
     assertThat(t.contains("user")).as("no frpc user: it would prefix the proxy name").isFalse();
@@ -91,7 +94,9 @@ class FrpcConfigRendererTest {
             0,
             null);
     String credential = "spoq_rly_" + "A".repeat(43);
-    String toml = renderer.render(jetson, relay, 40017, "fleet-token", credential);
+    String toml =
+        renderer.render(
+            jetson, relay, 40017, "fleet-token", credential, "spoq_fad_" + "B".repeat(43));
     assertFrpcConfig(toml, jetson, "relay-eu-1.spoq.dev", 7000, 40017, "fleet-token", credential);
   }
 
@@ -124,10 +129,73 @@ class FrpcConfigRendererTest {
             0,
             null);
     String token = "to\"ken\\\n[[proxies]]\nname = \"evil\"\u0001";
-    String toml = renderer.render(jetson, relay, 40000, token, "spoq_rly_x");
+    String toml = renderer.render(jetson, relay, 40000, token, "spoq_rly_x", "p\"w");
     TomlParseResult t = Toml.parse(toml);
     assertThat(t.errors()).isEmpty();
     assertThat(t.getString("auth.token")).isEqualTo(token);
     assertThat(t.getArray("proxies").size()).isEqualTo(1);
+  }
+
+  @Test
+  void withARelayCaFrpcVerifiesFrpsTls() {
+    RelayProperties withCa =
+        new RelayProperties(
+            null,
+            null,
+            new RelayProperties.Relay(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new RelayProperties.Frpc(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+                    null),
+                null,
+                null),
+            null);
+    FrpcConfigRenderer tls = new FrpcConfigRenderer(withCa);
+    assertThat(tls.verifiesTls()).isTrue();
+    assertThat(renderer.verifiesTls()).isFalse();
+    Relay relay =
+        new Relay(
+            "eu-1",
+            Relay.FRP,
+            "eu",
+            "relay-eu-1.spoq.dev",
+            7000,
+            40000,
+            40999,
+            10,
+            "http://a",
+            "u",
+            "p",
+            Relay.UP,
+            false,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            0,
+            null);
+    TomlParseResult t =
+        Toml.parse(tls.render(UUID.randomUUID(), relay, 40001, "tok", "spoq_rly_x", "pw"));
+    assertThat(t.errors()).isEmpty();
+    assertThat(t.getBoolean("transport.tls.enable")).isTrue();
+    assertThat(t.getString("transport.tls.trustedCaFile")).isEqualTo("/var/lib/spoq/relay-ca.pem");
+    assertThat(t.getString("transport.tls.serverName")).isEqualTo("relay-eu-1.spoq.dev");
   }
 }

@@ -123,7 +123,7 @@ class AuthHardeningTest extends RelayServiceTest {
                 assertThat(
                         auditRows(
                             "SELECT coalesce(sum((details->>'count')::int), 0) FROM"
-                                + " registry.audit_event WHERE action = 'access.denied'"
+                                + " registry.audit_event WHERE action = 'relay.access.denied'"
                                 + " AND outcome = 'DENIED' AND actor IN (?, ?)"
                                 + " AND service = 'relay-coordinator'",
                             "user:" + bob.username(),
@@ -145,5 +145,53 @@ class AuthHardeningTest extends RelayServiceTest {
                     "{\"samples\":[{\"region\":\"eu\",\"rttMs\":5},null]}")
                 .status())
         .isEqualTo(400);
+  }
+
+  @Test
+  void refusedFrpsLoginsAreLimitedPerClientAddressAndAggregated() throws Exception {
+    relay("eu-1", "eu", 47000, 47099, 100);
+    String path = "/frps-plugin/" + PLUGIN_SECRET + "/eu-1/handler?op=Login";
+    String address = "198.51.100." + (1 + (int) (System.nanoTime() % 200)) + ":5000";
+    for (int i = 0; i < 30; i++) {
+      Map<String, Object> content =
+          Map.of(
+              "user",
+              "",
+              "run_id",
+              "r" + i,
+              "metas",
+              Map.of("spoq_relay_credential", randomToken("spoq_rly")),
+              "client_address",
+              address);
+      Answer a =
+          call("POST", path, null, Map.of("version", "0.1.0", "op", "Login", "content", content));
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.json().get("reject").asBoolean()).isTrue();
+      if (i >= 5) {
+        assertThat(a.json().get("reject_reason").asString()).contains("too many refused logins");
+      }
+    }
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM plugin_event WHERE op = 'Login'")
+                .query(Integer.class)
+                .single())
+        .isZero();
+    denials.flush();
+    String ip = address.substring(0, address.indexOf(':'));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        auditRows(
+                            "SELECT coalesce(sum((details->>'count')::int), 0) FROM registry.audit_event"
+                                + " WHERE action = 'relay.plugin.denied' AND source_ip = ?",
+                            ip))
+                    .isEqualTo(30));
+    assertThat(
+            auditRows(
+                "SELECT count(*) FROM registry.audit_event WHERE action = 'relay.plugin.denied' AND source_ip = ?",
+                ip))
+        .isLessThanOrEqualTo(2);
   }
 }

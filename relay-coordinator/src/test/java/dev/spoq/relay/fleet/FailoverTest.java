@@ -126,4 +126,20 @@ class FailoverTest extends RelayServiceTest {
     assertThat(call("DELETE", "/api/relays/eu-1", admin(), null).status()).isEqualTo(204);
     assertThat(call("GET", "/api/relays/eu-1", admin(), null).status()).isEqualTo(404);
   }
+
+  @Test
+  void anFrpsOlderThan056NeverCountsAsUp() throws Exception {
+    dev.spoq.relay.support.FrpsAdminStub old = relay("old-1", "eu", 45000, 45099, 100);
+    old.setVersion("0.52.3");
+    health.pollAll();
+    health.pollAll();
+    tools.jackson.databind.JsonNode view = call("GET", "/api/relays/old-1", admin(), null).json();
+    org.assertj.core.api.Assertions.assertThat(view.get("status").asString()).isNotEqualTo("UP");
+    org.assertj.core.api.Assertions.assertThat(view.get("lastError").asString()).contains("0.56");
+    old.setVersion("0.56.0");
+    health.pollAll();
+    org.assertj.core.api.Assertions.assertThat(
+            call("GET", "/api/relays/old-1", admin(), null).json().get("status").asString())
+        .isEqualTo("UP");
+  }
 }

@@ -26,7 +26,9 @@ import org.springframework.test.context.TestPropertySource;
       "spoq.relay.health.initial-delay=0s",
       "spoq.relay.usage.enabled=true",
       "spoq.relay.usage.interval=300ms",
-      "spoq.relay.usage.initial-delay=0s"
+      "spoq.relay.usage.initial-delay=0s",
+      "spoq.relay.health.lock-at-least-for=PT0.2S",
+      "spoq.relay.usage.lock-at-least-for=PT0.2S"
     })
 class ScheduledPollingTest extends RelayServiceTest {
 

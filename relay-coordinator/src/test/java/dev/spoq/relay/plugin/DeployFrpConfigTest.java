@@ -30,7 +30,20 @@ class DeployFrpConfigTest extends RelayServiceTest {
       Pattern.compile(
           "\\{\\{- range \\$i, \\$p := parseNumberRange \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}");
 
+  private static final Pattern IF =
+      Pattern.compile("\\{\\{- if \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}", Pattern.DOTALL);
+
   static String render(String template, Map<String, String> env) {
+    // {{- if .Envs.X }}body{{- end }}: the body when X is set and not empty ({{- trims before)
+    Matcher cond = IF.matcher(template);
+    StringBuilder kept = new StringBuilder();
+    while (cond.find()) {
+      String value = env.get(cond.group(1));
+      cond.appendReplacement(
+          kept, Matcher.quoteReplacement(value == null || value.isEmpty() ? "" : cond.group(2)));
+    }
+    cond.appendTail(kept);
+    template = kept.toString();
     Matcher range = RANGE.matcher(template);
     StringBuilder out = new StringBuilder();
     while (range.find()) {
@@ -87,6 +100,11 @@ class DeployFrpConfigTest extends RelayServiceTest {
     assertThat(t.getString("webServer.password")).isEqualTo("pw-eu-1");
     assertThat(t.getBoolean("enablePrometheus")).isTrue();
     assertThat(t.getLong("maxPortsPerClient")).isEqualTo(1L);
+    // a revoked Jetson whose frpc ignores error Pongs is closed by frps itself: its last accepted
+    // Ping ages past heartbeatTimeout (frps's default with tcpMux is -1, never)
+    long frpcInterval = 30;
+    assertThat(t.getLong("transport.heartbeatTimeout")).isBetween(2 * frpcInterval, 120L);
+    assertThat(t.contains("transport.tls.force")).isFalse();
     TomlArray allow = t.getArray("allowPorts");
     assertThat(allow.size()).isEqualTo(10);
     assertThat(allow.getTable(0).getLong("single")).isEqualTo(40000L);
@@ -134,7 +152,8 @@ class DeployFrpConfigTest extends RelayServiceTest {
                 "SPOQ_FRPS_AUTH_TOKEN", FRPS_TOKEN,
                 "SPOQ_RELAY_CREDENTIAL", a.get("relayCredential").asString(),
                 "SPOQ_PROXY_NAME", a.get("proxyName").asString(),
-                "SPOQ_REMOTE_PORT", a.get("remotePort").asString()));
+                "SPOQ_REMOTE_PORT", a.get("remotePort").asString(),
+                "SPOQ_FRPC_ADMIN_PASSWORD", a.get("frpcAdminPassword").asString()));
     TomlParseResult fromTemplate = Toml.parse(rendered);
     TomlParseResult generated = Toml.parse(a.get("frpcConfig").asString());
     assertThat(fromTemplate.errors()).isEmpty();

@@ -19,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  */
 class FrpsPluginTest extends RelayServiceTest {
 
+  @org.springframework.beans.factory.annotation.Autowired dev.spoq.relay.audit.DenialAudit denials;
+
   private RunningRegistry.EnrolledJetson alice;
   private RunningRegistry.EnrolledJetson bob;
   private JsonNode aliceAssignment;
@@ -221,7 +223,8 @@ class FrpsPluginTest extends RelayServiceTest {
     // bob is unaffected
     assertAllowed(plugin("us-1", "Ping", ping(cred(bobAssignment))));
 
-    // the refusals reached the registry's audit log, from this service
+    // the refusals reached the registry's audit log, from this service, aggregated with a count
+    denials.flush();
     var db = registry().database();
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -232,7 +235,8 @@ class FrpsPluginTest extends RelayServiceTest {
                           db.jdbcUrl(), db.username(), db.password());
                   var st =
                       conn.prepareStatement(
-                          "SELECT count(*) FROM registry.audit_event WHERE action = 'relay.plugin.denied'"
+                          "SELECT coalesce(sum((details->>'count')::int), 0) FROM registry.audit_event"
+                              + " WHERE action = 'relay.plugin.denied'"
                               + " AND actor = ? AND outcome = 'DENIED' AND service = 'relay-coordinator'"
                               + " AND details->>'reason' LIKE '%revoked%'")) {
                 st.setString(1, "jetson:" + alice.jetsonId());
@@ -241,6 +245,47 @@ class FrpsPluginTest extends RelayServiceTest {
                 assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(3);
               }
             });
+  }
+
+  @Test
+  void aLoginIsRecordedAsAllowedOnlyWhenItsNewProxyFollowsAndRetriesRecordOnce() {
+    String c = cred(aliceAssignment);
+    assertAllowed(plugin("us-1", "Login", login(c, "")));
+    // frps checks its own auth.token after the plugin: nothing recorded as allowed yet
+    assertThat(loginRows()).isZero();
+    Map<String, Object> proxy = newProxy(c, name(aliceAssignment), "udp", port(aliceAssignment));
+    assertAllowed(plugin("us-1", "NewProxy", proxy));
+    // frps retried the same NewProxy (e.g. through the balancer to another replica)
+    assertAllowed(plugin("us-1", "NewProxy", proxy));
+    assertThat(loginRows()).isEqualTo(1);
+    assertThat(
+            jdbc.sql(
+                    "SELECT client_addr FROM plugin_event WHERE jetson_id = ? AND op = 'Login' AND allowed")
+                .param(alice.jetsonId())
+                .query(String.class)
+                .single())
+        .isEqualTo("203.0.113.7:51234");
+    assertThat(
+            jdbc.sql(
+                    "SELECT count(*) FROM plugin_event WHERE jetson_id = ? AND op = 'NewProxy' AND allowed")
+                .param(alice.jetsonId())
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
+    // a refused Login from a stranger writes no plugin_event row
+    assertRejected(plugin("us-1", "Login", login(randomToken("spoq_rly"), "")), "invalid");
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM plugin_event WHERE op = 'Login' AND NOT allowed")
+                .query(Integer.class)
+                .single())
+        .isZero();
+  }
+
+  private int loginRows() {
+    return jdbc.sql("SELECT count(*) FROM plugin_event WHERE jetson_id = ? AND op = 'Login'")
+        .param(alice.jetsonId())
+        .query(Integer.class)
+        .single();
   }
 
   @Test

@@ -20,6 +20,12 @@ class RevocationCacheTest {
     return new RelayProperties(null, null, null, null);
   }
 
+  /** A feed that never ran: the cache uses its short TTL, as when the feed is down. */
+  private static dev.spoq.common.registry.RevocationFeed notStarted(RegistryClient client) {
+    return new dev.spoq.common.registry.RevocationFeed(
+        client, null, dev.spoq.common.registry.RevocationFeed.Settings.defaults());
+  }
+
   @Test
   void answersFromTheRealRegistry() {
     RunningRegistry registry = SharedRegistry.get();
@@ -31,7 +37,10 @@ class RevocationCacheTest {
             account, dev.spoq.common.wireguard.X25519.generate().publicKey().base64(), name);
     RevocationCache cache =
         new RevocationCache(
-            registry.registryClient("relay-coordinator"), properties(), Clock.systemUTC());
+            registry.registryClient("relay-coordinator"),
+            properties(),
+            notStarted(registry.registryClient("relay-coordinator")),
+            Clock.systemUTC());
     assertThat(cache.check(jetson.jetsonId(), false)).isEqualTo(RevocationCache.Verdict.ACTIVE);
     assertThat(cache.check(UUID.randomUUID(), false)).isEqualTo(RevocationCache.Verdict.UNKNOWN);
     registry.revokeJetson(jetson.jetsonId());
@@ -50,7 +59,8 @@ class RevocationCacheTest {
     RegistryClient unreachable =
         new RegistryClient(
             URI.create("http://127.0.0.1:" + closedPort), "token", Duration.ofSeconds(1));
-    RevocationCache cache = new RevocationCache(unreachable, properties(), Clock.systemUTC());
+    RevocationCache cache =
+        new RevocationCache(unreachable, properties(), notStarted(unreachable), Clock.systemUTC());
     UUID jetson = UUID.randomUUID();
     assertThat(cache.check(jetson, false)).isEqualTo(RevocationCache.Verdict.UNAVAILABLE);
     // no earlier "not revoked" answer: a Ping is refused too

@@ -26,7 +26,9 @@ public final class FrpsAdminStub implements AutoCloseable {
   private final int bindPort;
   private final int port;
   private final AtomicInteger metricsCalls = new AtomicInteger();
+  private final AtomicInteger serverInfoCalls = new AtomicInteger();
   private volatile String metrics = "";
+  private volatile String version = "0.61.1";
   private volatile HttpServer server;
 
   public FrpsAdminStub(String user, String password, int bindPort) throws IOException {
@@ -41,12 +43,21 @@ public final class FrpsAdminStub implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The frps version /api/serverinfo reports (default 0.61.1). */
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
   public void setMetrics(String prometheusText) {
     this.metrics = prometheusText;
   }
 
   public int metricsCalls() {
     return metricsCalls.get();
+  }
+
+  public int serverInfoCalls() {
+    return serverInfoCalls.get();
   }
 
   public synchronized void switchOff() {
@@ -70,10 +81,13 @@ public final class FrpsAdminStub implements AutoCloseable {
         "/api/serverinfo",
         ex -> {
           if (authorised(ex)) {
+            serverInfoCalls.incrementAndGet();
             respond(
                 ex,
                 200,
-                "{\"version\":\"0.61.1\",\"bindPort\":"
+                "{\"version\":\""
+                    + version
+                    + "\",\"bindPort\":"
                     + bindPort
                     + ",\"vhostHTTPPort\":0,\"vhostHTTPSPort\":0,\"tcpmuxHTTPConnectPort\":0,"
                     + "\"kcpBindPort\":0,\"quicBindPort\":0,\"subdomainHost\":\"\",\"maxPoolCount\":5,"
