@@ -42,6 +42,9 @@ public final class DnsUpdateBenchmark {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 3_000);
   private static final int REQUESTS = Integer.getInteger("bench.requests", 20_000);
 
+  /** With limits on (so each request takes its tokens) but too high to refuse anything. */
+  private static final boolean RATE_LIMITS = Boolean.getBoolean("bench.rateLimits");
+
   private DnsUpdateBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,7 +67,9 @@ public final class DnsUpdateBenchmark {
                   "--spoq.dns.provider=cloudflare",
                   "--spoq.dns.cloudflare.base-url=" + cloudflare.baseUrl(),
                   "--spoq.dns.cloudflare.api-token=" + token,
-                  "--spoq.dns.rate-limit.enabled=false",
+                  "--spoq.dns.rate-limit.enabled=" + RATE_LIMITS,
+                  "--spoq.dns.rate-limit.device-requests=100000000",
+                  "--spoq.dns.rate-limit.source-ip-requests=100000000",
                   "--logging.structured.format.console=",
                   "--logging.level.root=WARN");
       try {
@@ -107,7 +112,8 @@ public final class DnsUpdateBenchmark {
     Arrays.sort(latencies);
     System.out.println();
     System.out.println("== dns-api benchmark (embedded PostgreSQL " + TestPostgres.kind() + ", "
-        + Runtime.getRuntime().availableProcessors() + " CPUs) ==");
+        + Runtime.getRuntime().availableProcessors() + " CPUs, rate limits "
+        + (RATE_LIMITS ? "on" : "off") + ") ==");
     System.out.printf(
         Locale.ROOT,
         "no-op updates: %d requests, %d client threads, %.1f s -> %.0f requests/s%n",

@@ -2,6 +2,7 @@ package dev.spoq.dns.config;
 
 import dev.spoq.common.registry.CachingRegistryAuthenticator;
 import dev.spoq.common.registry.RegistryClient;
+import dev.spoq.common.registry.RevocationFeed;
 import dev.spoq.common.web.RequestSizeLimitFilter;
 import dev.spoq.dns.address.ClientAddressResolver;
 import dev.spoq.dns.address.PublicAddressPolicy;
@@ -11,6 +12,10 @@ import dev.spoq.dns.provider.ConfiguredProvider;
 import dev.spoq.dns.provider.ProviderGate;
 import java.net.URI;
 import java.time.Clock;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -68,17 +74,44 @@ public class DnsApiConfiguration {
   @Bean
   CachingRegistryAuthenticator registryAuthenticator(
       RegistryClient registry, DnsProperties properties, Clock clock) {
-    if (properties.authCacheTtl().toSeconds() > 50) {
+    return new CachingRegistryAuthenticator(
+        registry, properties.revocation().fallbackCacheTtl(), clock);
+  }
+
+  /** Started and stopped with the service by the record package's revocation listener. */
+  @Bean
+  RevocationFeed revocationFeed(
+      RegistryClient registry,
+      CachingRegistryAuthenticator authenticator,
+      DnsProperties properties) {
+    DnsProperties.Revocation r = properties.revocation();
+    if (r.fallbackCacheTtl().toSeconds() > 50) {
       throw new IllegalStateException(
-          "spoq.dns.auth-cache-ttl must stay under 50 s so a revoked token stops working within"
-              + " a minute");
+          "spoq.dns.revocation.fallback-cache-ttl must stay under 50 s: it is how long a revoked"
+              + " token keeps working while the revocation feed is down");
     }
-    return new CachingRegistryAuthenticator(registry, properties.authCacheTtl(), clock);
+    return new RevocationFeed(
+        registry,
+        authenticator,
+        new RevocationFeed.Settings(
+            r.pollWait(), r.healthyCacheTtl(), r.fallbackCacheTtl(), r.retry()));
   }
 
   @Bean
   DnsAudit dnsAudit(RegistryClient registry) {
     return new DnsAudit(registry);
+  }
+
+  /** Scheduled jobs take a ShedLock row first, so each runs once across replicas. */
+  @Bean
+  LockingTaskExecutor lockingTaskExecutor(DataSource dataSource) {
+    return new DefaultLockingTaskExecutor(
+        new JdbcTemplateLockProvider(
+            JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(new JdbcTemplate(dataSource))
+                .withTableName("shedlock")
+                .usingDbTime()
+                .build()));
   }
 
   @Bean

@@ -14,8 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     none} (records are stored and stay pending)
  * @param allowedExtraRanges CIDR ranges accepted although not public unicast (test environments)
  * @param trustedProxies CIDR ranges whose {@code X-Forwarded-For} is believed
- * @param authCacheTtl how long an introspection answer is reused; a revoked token works at most
- *     this long
+ * @param revocation how revocations reach this service (the registry's feed, contract C4)
  * @param serviceTokens calling service name -> its bearer token for {@code /internal/**} (only
  *     {@code relay-coordinator} may read published records)
  * @param denialAuditWindow failed authentications and denials are audited once per action, source
@@ -26,7 +25,7 @@ public record DnsProperties(
     @DefaultValue("none") ProviderKind provider,
     @DefaultValue List<String> allowedExtraRanges,
     @DefaultValue List<String> trustedProxies,
-    @DefaultValue("20s") Duration authCacheTtl,
+    @DefaultValue Revocation revocation,
     @DefaultValue Map<String, String> serviceTokens,
     @DefaultValue("60s") Duration denialAuditWindow,
     @DefaultValue Cloudflare cloudflare,
@@ -105,6 +104,17 @@ public record DnsProperties(
           + ", keySecret=***]";
     }
   }
+
+  /**
+   * The registry's revocation feed, long-polled by one thread per instance. While it answers,
+   * introspection answers are cached for {@code healthyCacheTtl} and a revocation evicts them at
+   * once; while it fails, for {@code fallbackCacheTtl} only (the revocation latency then).
+   */
+  public record Revocation(
+      @DefaultValue("25s") Duration pollWait,
+      @DefaultValue("5m") Duration healthyCacheTtl,
+      @DefaultValue("2s") Duration fallbackCacheTtl,
+      @DefaultValue("1s") Duration retry) {}
 
   /** Token buckets: {@code requests} per {@code window}, per device and per source address. */
   public record RateLimit(

@@ -33,4 +33,7 @@ public interface DnsProvider {
    * @throws ProviderException when the provider could not be asked
    */
   List<ProviderRecord> find(String fqdn, RecordType type);
+
+  /** Removes every record of that name and type; nothing to remove is not an error. */
+  void delete(String fqdn, RecordType type);
 }

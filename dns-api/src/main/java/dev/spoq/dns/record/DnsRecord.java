@@ -26,6 +26,8 @@ public record DnsRecord(
 
   public enum State {
     PENDING,
-    APPLIED
+    APPLIED,
+    /** The Jetson was revoked: the record is being removed from the provider. */
+    REMOVING
   }
 }

@@ -194,7 +194,8 @@ class DnsRecordRepository {
   void markFailed(
       String subdomain, RecordType type, long version, String error, Instant nextAttempt) {
     jdbc.sql(
-            "UPDATE dns_record SET state = 'PENDING', attempts = attempts + 1,"
+            "UPDATE dns_record SET attempts = attempts + 1,"
+                + " state = CASE WHEN state = 'REMOVING' THEN 'REMOVING' ELSE 'PENDING' END,"
                 + " next_attempt_at = :next, last_error = :e"
                 + " WHERE subdomain = :s AND record_type = :t AND version = :v")
         .param("s", subdomain)
@@ -209,7 +210,7 @@ class DnsRecordRepository {
   void postpone(String subdomain, RecordType type, long version, Instant nextAttempt) {
     jdbc.sql(
             "UPDATE dns_record SET next_attempt_at = :next"
-                + " WHERE subdomain = :s AND record_type = :t AND version = :v AND state = 'PENDING'")
+                + " WHERE subdomain = :s AND record_type = :t AND version = :v AND state <> 'APPLIED'")
         .param("s", subdomain)
         .param("t", type.name())
         .param("v", version)
@@ -225,7 +226,7 @@ class DnsRecordRepository {
     return jdbc.sql(
             "UPDATE dns_record SET next_attempt_at = :lease WHERE (subdomain, record_type) IN ("
                 + " SELECT subdomain, record_type FROM dns_record"
-                + " WHERE state = 'PENDING' AND next_attempt_at <= :now"
+                + " WHERE state <> 'APPLIED' AND next_attempt_at <= :now"
                 + " ORDER BY next_attempt_at LIMIT :n FOR UPDATE SKIP LOCKED)"
                 + " RETURNING "
                 + COLUMNS)
@@ -234,6 +235,36 @@ class DnsRecordRepository {
         .param("n", limit)
         .query(DnsRecordRepository::map)
         .list();
+  }
+
+  /**
+   * Marks every record of a revoked Jetson for removal, leased to the caller that removes them now
+   * (the reconciler takes over after the lease); returns the records this call marked, so that of
+   * several replicas hearing the same revocation only one acts.
+   */
+  List<DnsRecord> markRemoving(UUID jetsonId, Instant now) {
+    return jdbc.sql(
+            "UPDATE dns_record SET state = 'REMOVING', version = version + 1, attempts = 0,"
+                + " last_update = :now, next_attempt_at = :lease, last_error = NULL"
+                + " WHERE jetson_id = :j AND state <> 'REMOVING' RETURNING "
+                + COLUMNS)
+        .param("j", jetsonId)
+        .param("now", ts(now))
+        .param("lease", ts(now.plus(SYNC_APPLY_LEASE)))
+        .query(DnsRecordRepository::map)
+        .list();
+  }
+
+  /** Deletes a record once removed at the provider; false if it changed meanwhile. */
+  boolean deleteRemoved(String subdomain, RecordType type, long version) {
+    return jdbc.sql(
+                "DELETE FROM dns_record WHERE subdomain = :s AND record_type = :t"
+                    + " AND version = :v AND state = 'REMOVING'")
+            .param("s", subdomain)
+            .param("t", type.name())
+            .param("v", version)
+            .update()
+        == 1;
   }
 
   /** Applied records least recently compared with the provider. */

@@ -52,7 +52,7 @@ public class DnsRecordService {
     }
     DnsRecord current =
         existing.orElseGet(() -> repository.lockForUpdate(subdomain, type).orElseThrow());
-    if (current.desiredIp().equals(ip)) {
+    if (current.desiredIp().equals(ip) && current.state() != DnsRecord.State.REMOVING) {
       if (current.path() == path) {
         return new Stored(current, false, current.desiredIp());
       }
@@ -84,6 +84,17 @@ public class DnsRecordService {
   @Transactional
   public List<DnsRecord> claimDue(Instant leaseUntil, int limit) {
     return repository.claimDue(clock.instant(), leaseUntil, limit);
+  }
+
+  /** Marks a revoked Jetson's records for removal; returns those this call marked. */
+  @Transactional
+  public List<DnsRecord> markRemoving(UUID jetsonId) {
+    return repository.markRemoving(jetsonId, clock.instant());
+  }
+
+  @Transactional
+  public boolean finishRemoval(DnsRecord record) {
+    return repository.deleteRemoved(record.subdomain(), record.type(), record.version());
   }
 
   @Transactional(readOnly = true)

@@ -56,6 +56,7 @@ public class DnsUpdater {
     // Fast path for the common case (nothing changed): a plain read, no row lock, no write.
     Optional<DnsRecord> current = records.find(device.subdomain(), address.type());
     if (current.isPresent()
+        && current.get().state() != DnsRecord.State.REMOVING
         && current.get().desiredIp().equals(address.canonical())
         && current.get().path() == path) {
       Status status =

@@ -8,6 +8,7 @@ import dev.spoq.dns.provider.DnsProvider;
 import dev.spoq.dns.provider.ProviderException;
 import dev.spoq.dns.provider.ProviderGate;
 import dev.spoq.dns.provider.ProviderRecord;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,6 +40,8 @@ public class Reconciler implements SmartLifecycle {
   private final DnsAudit audit;
   private final DnsProperties.Reconcile settings;
   private final Clock clock;
+  private final LockingTaskExecutor locks;
+  private final MeterRegistry meters;
   private volatile ScheduledExecutorService scheduler;
 
   Reconciler(
@@ -46,7 +51,9 @@ public class Reconciler implements SmartLifecycle {
       ProviderGate gate,
       DnsAudit audit,
       DnsProperties.Reconcile settings,
-      Clock clock) {
+      Clock clock,
+      LockingTaskExecutor locks,
+      MeterRegistry meters) {
     this.provider = provider;
     this.records = records;
     this.applier = applier;
@@ -54,6 +61,8 @@ public class Reconciler implements SmartLifecycle {
     this.audit = audit;
     this.settings = settings;
     this.clock = clock;
+    this.locks = locks;
+    this.meters = meters;
   }
 
   /** Applies the pending records that are due; returns how many got applied. */
@@ -64,7 +73,8 @@ public class Reconciler implements SmartLifecycle {
     List<DnsRecord> due = records.claimDue(clock.instant().plus(LEASE), settings.batchSize());
     int applied = 0;
     for (DnsRecord record : due) {
-      if (applier.apply(record) == RecordApplier.Result.APPLIED) {
+      if (applier.apply(record) == RecordApplier.Result.APPLIED
+          && record.state() != DnsRecord.State.REMOVING) {
         applied++;
         log.info(
             "DNS record {} {} -> {} applied after {} failed attempt(s)",
@@ -171,18 +181,45 @@ public class Reconciler implements SmartLifecycle {
     long poll = settings.pollInterval().toMillis();
     long drift = settings.driftInterval().toMillis();
     s.scheduleWithFixedDelay(
-        () -> safely("retry", () -> retryDue()), poll, poll, TimeUnit.MILLISECONDS);
+        () -> once("retry", settings.pollInterval(), LEASE, () -> retryDue()),
+        poll,
+        poll,
+        TimeUnit.MILLISECONDS);
     s.scheduleWithFixedDelay(
-        () -> safely("drift repair", () -> repairDrift()), drift, drift, TimeUnit.MILLISECONDS);
+        () ->
+            once(
+                "drift-repair",
+                settings.driftInterval(),
+                max(settings.driftInterval(), LEASE),
+                () -> repairDrift()),
+        drift,
+        drift,
+        TimeUnit.MILLISECONDS);
     scheduler = s;
   }
 
-  private void safely(String what, Runnable task) {
+  /**
+   * Runs the job on one replica per period: the ShedLock row {@code dns-<job>} is held for at least
+   * 90 % of the period (so the other replicas skip this period) and at most {@code atMost} (if the
+   * holder dies).
+   */
+  private void once(String job, Duration period, Duration atMost, Runnable task) {
     try {
-      task.run();
+      locks.executeWithLock(
+          (Runnable)
+              () -> {
+                meters.counter("dns.reconciler.runs", "job", job).increment();
+                task.run();
+              },
+          new LockConfiguration(
+              clock.instant(), "dns-" + job, atMost, period.multipliedBy(9).dividedBy(10)));
     } catch (RuntimeException e) {
-      log.error("reconciler {} failed; will run again", what, e);
+      log.error("reconciler {} failed; will run again", job, e);
     }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override

@@ -59,9 +59,15 @@ public class RecordApplier {
     return provider.get().isPresent();
   }
 
-  /** Tries once to make the provider serve the record's desired address. */
+  /**
+   * Tries once to make the provider serve the record's desired address, or, for a record being
+   * removed, to remove it.
+   */
   public Result apply(DnsRecord record) {
     Optional<DnsProvider> p = provider.get();
+    if (record.state() == DnsRecord.State.REMOVING) {
+      return remove(p, record);
+    }
     if (p.isEmpty()) {
       return Result.PENDING;
     }
@@ -91,6 +97,49 @@ public class RecordApplier {
     }
     // A newer desired value arrived while we wrote this one: it is pending and due now.
     return Result.PENDING;
+  }
+
+  private Result remove(Optional<DnsProvider> p, DnsRecord record) {
+    if (p.isPresent()) {
+      if (!gate.isOpen()) {
+        records.postpone(record, gate.openAt());
+        return Result.PENDING;
+      }
+      try {
+        p.get().delete(record.fqdn(), record.type());
+        meters
+            .counter("dns.provider.writes", "provider", p.get().name(), "outcome", "ok")
+            .increment();
+      } catch (ProviderException e) {
+        meters
+            .counter(
+                "dns.provider.writes",
+                "provider",
+                p.get().name(),
+                "outcome",
+                e.transientFailure() ? "transient" : "permanent")
+            .increment();
+        failed(record, e);
+        return Result.PENDING;
+      }
+    }
+    if (!records.finishRemoval(record)) {
+      return Result.PENDING;
+    }
+    log.info("DNS record {} {} removed (Jetson revoked)", record.fqdn(), record.type());
+    audit.record(
+        ACTOR,
+        "dns.record.removed",
+        record.fqdn(),
+        null,
+        DnsAudit.SUCCESS,
+        Map.of(
+            "type", record.type().name(),
+            "ip", record.desiredIp(),
+            "reason", "jetson revoked",
+            "jetsonId", String.valueOf(record.jetsonId()),
+            "provider", provider.name()));
+    return Result.APPLIED;
   }
 
   private void failed(DnsRecord record, ProviderException e) {

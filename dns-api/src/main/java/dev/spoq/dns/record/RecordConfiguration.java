@@ -7,6 +7,7 @@ import dev.spoq.dns.provider.ProviderGate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,7 +43,10 @@ class RecordConfiguration {
       ProviderGate gate,
       DnsAudit audit,
       DnsProperties properties,
-      Clock clock) {
-    return new Reconciler(provider, records, applier, gate, audit, properties.reconcile(), clock);
+      Clock clock,
+      LockingTaskExecutor locks,
+      MeterRegistry meters) {
+    return new Reconciler(
+        provider, records, applier, gate, audit, properties.reconcile(), clock, locks, meters);
   }
 }

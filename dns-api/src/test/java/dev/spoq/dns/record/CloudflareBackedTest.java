@@ -55,7 +55,7 @@ abstract class CloudflareBackedTest {
     registry.add("spoq.dns.reconcile.drift-interval", () -> "1h");
     registry.add("spoq.dns.service-tokens.relay-coordinator", () -> COORDINATOR_TOKEN);
     registry.add("spoq.dns.service-tokens.jump-router", () -> JUMP_ROUTER_TOKEN);
-    registry.add("spoq.dns.denial-audit-window", () -> "1s");
+    registry.add("spoq.dns.denial-audit-window", () -> "3s");
   }
 
   @LocalServerPort int port;

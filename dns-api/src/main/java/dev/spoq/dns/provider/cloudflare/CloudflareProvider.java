@@ -139,6 +139,21 @@ public class CloudflareProvider implements DnsProvider {
         .toList();
   }
 
+  @Override
+  public void delete(String fqdn, RecordType type) {
+    String zone = zoneId();
+    recordIds.remove(key(fqdn, type));
+    for (DnsRecord r : client.listRecords(zone, type.name(), fqdn)) {
+      try {
+        client.deleteRecord(zone, r.id());
+      } catch (CloudflareApiException e) {
+        if (!isMissing(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Forgets cached ids (after a change made behind our back, or in tests). */
   public void forgetCachedIds() {
     zoneId.set(null);

@@ -91,6 +91,17 @@ public class Rfc2136Provider implements DnsProvider {
   }
 
   @Override
+  public void delete(String fqdn, RecordType recordType) {
+    Name name = nameInZone(fqdn);
+    Update update = new Update(zone);
+    update.delete(name, Type.value(recordType.name()));
+    Message answer = send(update, "removal of " + fqdn);
+    if (answer.getRcode() != Rcode.NOERROR) {
+      throw failure(answer.getRcode(), "removal of " + fqdn + " " + recordType);
+    }
+  }
+
+  @Override
   public List<ProviderRecord> find(String fqdn, RecordType type) {
     Name name = nameInZone(fqdn);
     int t = Type.value(type.name());

@@ -30,6 +30,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 class DnsAuthentication implements HandlerInterceptor {
 
   private static final String DEVICE_TOKEN_PREFIX = "spoq_dev_";
+  private static final List<Caller.Kind> API_DOCS_READERS =
+      List.of(Caller.Kind.API_KEY, Caller.Kind.SERVICE);
 
   private final CachingRegistryAuthenticator authenticator;
   private final ClientAddressResolver clientAddress;
@@ -64,7 +66,15 @@ class DnsAuthentication implements HandlerInterceptor {
       return true;
     }
     Accepts accepts = method.getMethodAnnotation(Accepts.class);
-    if (accepts == null) {
+    List<Caller.Kind> kinds;
+    String detail;
+    if (accepts != null) {
+      kinds = Arrays.asList(accepts.value());
+      detail = accepts.detail();
+    } else if (request.getRequestURI().startsWith("/v3/api-docs")) {
+      kinds = API_DOCS_READERS;
+      detail = "An API key or service token is required to read the API document.";
+    } else {
       return true;
     }
     InetAddress address =
@@ -76,9 +86,7 @@ class DnsAuthentication implements HandlerInterceptor {
     String credential =
         BearerToken.parse(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
     Optional<Caller> caller =
-        credential == null
-            ? Optional.empty()
-            : authenticate(credential, sourceIp, Arrays.asList(accepts.value()));
+        credential == null ? Optional.empty() : authenticate(credential, sourceIp, kinds);
     if (caller.isEmpty()) {
       denials.deny(
           "auth.failed",
@@ -86,7 +94,7 @@ class DnsAuthentication implements HandlerInterceptor {
           request.getMethod() + " " + request.getRequestURI(),
           sourceIp,
           credential == null ? "no bearer credential" : "credential not valid here");
-      throw ApiProblemException.unauthorized(accepts.detail());
+      throw ApiProblemException.unauthorized(detail);
     }
     request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller.get());
     return true;

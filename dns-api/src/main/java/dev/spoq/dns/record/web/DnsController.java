@@ -235,7 +235,7 @@ class DnsController {
   }
 
   private static String state(DnsRecord r) {
-    return r.state() == DnsRecord.State.APPLIED ? "applied" : "pending";
+    return r.state().name().toLowerCase(Locale.ROOT);
   }
 
   private static String text(Instant instant) {

@@ -1,26 +1,31 @@
 package dev.spoq.dns.record.web;
 
 import dev.spoq.dns.config.DnsProperties;
-import dev.spoq.dns.ratelimit.RateLimiter;
+import dev.spoq.dns.ratelimit.SharedRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The per-source-address and per-device limits of {@code spoq.dns.rate-limit}. */
+/**
+ * The per-source-address and per-device limits of {@code spoq.dns.rate-limit}, shared by every
+ * replica through PostgreSQL: a client cannot multiply its budget by reaching several replicas.
+ */
 @Component
 class DnsRateLimits {
 
   private final boolean enabled;
-  private final RateLimiter perSourceIp;
-  private final RateLimiter perDevice;
+  private final SharedRateLimiter perSourceIp;
+  private final SharedRateLimiter perDevice;
   private final MeterRegistry meters;
 
-  DnsRateLimits(DnsProperties properties, Clock clock, MeterRegistry meters) {
+  DnsRateLimits(DnsProperties properties, JdbcClient jdbc, MeterRegistry meters) {
     DnsProperties.RateLimit limits = properties.rateLimit();
     this.enabled = limits.enabled();
-    this.perSourceIp = new RateLimiter(limits.sourceIpRequests(), limits.sourceIpWindow(), clock);
-    this.perDevice = new RateLimiter(limits.deviceRequests(), limits.deviceWindow(), clock);
+    this.perSourceIp =
+        new SharedRateLimiter(jdbc, "ip", limits.sourceIpRequests(), limits.sourceIpWindow());
+    this.perDevice =
+        new SharedRateLimiter(jdbc, "device", limits.deviceRequests(), limits.deviceWindow());
     this.meters = meters;
   }
 
@@ -28,7 +33,7 @@ class DnsRateLimits {
     if (!enabled) {
       return;
     }
-    RateLimiter.Decision d = perSourceIp.tryAcquire(sourceIp);
+    SharedRateLimiter.Decision d = perSourceIp.tryAcquire(sourceIp);
     if (!d.allowed()) {
       meters.counter("dns.rate_limited", "by", "source_ip").increment();
       throw new RateLimitedException(
@@ -41,7 +46,7 @@ class DnsRateLimits {
     if (!enabled) {
       return;
     }
-    RateLimiter.Decision d = perDevice.tryAcquire(jetsonId.toString());
+    SharedRateLimiter.Decision d = perDevice.tryAcquire(jetsonId.toString());
     if (!d.allowed()) {
       meters.counter("dns.rate_limited", "by", "device").increment();
       throw new RateLimitedException(

@@ -16,6 +16,9 @@ class DnsWebConfiguration implements WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(authentication).addPathPatterns("/api/**", "/internal/**");
+    registry
+        .addInterceptor(authentication)
+        .addPathPatterns(
+            "/api/**", "/internal/**", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.*");
   }
 }

@@ -74,13 +74,12 @@ class InternalDnsController {
       throw ApiProblemException.notFound("No DNS record is known for this subdomain.");
     }
     DnsRecord latest = stored.get(0);
-    boolean applied = latest.state() == DnsRecord.State.APPLIED;
     return new PublishedRecord(
         label,
         latest.fqdn(),
         latest.appliedIp(),
         (latest.appliedPath() != null ? latest.appliedPath() : latest.path()).wire(),
-        applied ? "applied" : "pending",
+        latest.state().name().toLowerCase(Locale.ROOT),
         latest.lastUpdate().toString());
   }
 }

@@ -1,0 +1,72 @@
+package dev.spoq.dns.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The served OpenAPI document lists every controller mapping, and the committed copy under
+ * docs/api/ is the served one. Regenerate the copy with {@code -Dspoq.openapi.write=true}.
+ */
+class OpenApiTest extends CloudflareBackedTest {
+
+  private static final Path COMMITTED = Path.of("../docs/api/dns-api-openapi.yaml");
+
+  @Autowired RequestMappingHandlerMapping requestMappingHandlerMapping;
+
+  @Test
+  void servesTheOpenApiDocumentToApiKeysAndServicesOnly() {
+    Home home = newHome("docs");
+    assertThat(api.get("/v3/api-docs", null, null).status()).isEqualTo(401);
+    assertThat(api.get("/v3/api-docs", home.token(), null).status()).isEqualTo(401);
+    assertThat(api.get("/v3/api-docs", home.account().apiKey(), null).status()).isEqualTo(200);
+    assertThat(api.get("/v3/api-docs.yaml", COORDINATOR_TOKEN, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void everyControllerMappingIsDocumented() {
+    JsonNode doc = api.get("/v3/api-docs", REGISTRY.adminKey(), null).json();
+    JsonNode paths = doc.get("paths");
+    List<String> missing = new ArrayList<>();
+    requestMappingHandlerMapping
+        .getHandlerMethods()
+        .forEach(
+            (info, method) -> {
+              if (!method.getBeanType().getPackageName().startsWith("dev.spoq.dns")) {
+                return;
+              }
+              for (String path : info.getPatternValues()) {
+                for (var verb : info.getMethodsCondition().getMethods()) {
+                  if (paths.path(path).path(verb.name().toLowerCase()).isMissingNode()) {
+                    missing.add(verb + " " + path);
+                  }
+                }
+              }
+            });
+    assertThat(missing).isEmpty();
+    assertThat(paths.has("/api/dns/update")).isTrue();
+    assertThat(paths.has("/internal/v1/dns/{subdomain}")).isTrue();
+    assertThat(doc.toString()).doesNotContain("\"name\":\"caller\"");
+  }
+
+  @Test
+  void committedCopyMatchesTheServedDocument() throws Exception {
+    String served = api.get("/v3/api-docs.yaml", REGISTRY.adminKey(), null).body();
+    if (Boolean.getBoolean("spoq.openapi.write")) {
+      Files.createDirectories(COMMITTED.getParent());
+      Files.writeString(COMMITTED, served, StandardCharsets.UTF_8);
+    }
+    assertThat(COMMITTED).exists();
+    assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
+        .as("docs/api copy is stale; rerun with -Dspoq.openapi.write=true")
+        .isEqualTo(served);
+  }
+}
