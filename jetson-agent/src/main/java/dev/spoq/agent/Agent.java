@@ -375,6 +375,11 @@ public class Agent implements AutoCloseable {
     PathMonitor.Transition t = pathMonitor.update(problem, relayUsable);
     if (t != null) {
       log.warn("path {} -> {}: {}", t.from().wire(), t.to().wire(), t.reason());
+      if (t.to() == PathMonitor.Path.RELAY && session.open()) {
+        // DNS now sends clients to the relay-server, so silence on the direct path is expected:
+        // it counts again only after a client used the direct path (else failback never comes).
+        lastDirectActivity.clear();
+      }
       if (t.to() == PathMonitor.Path.RELAY && !session.open() && !frpc.snapshot().running()) {
         refreshRelay();
       }

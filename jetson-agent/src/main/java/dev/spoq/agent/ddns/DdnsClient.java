@@ -167,19 +167,31 @@ public class DdnsClient {
     }
   }
 
-  /** Resolves the name and compares it with the published address. */
-  public synchronized void checkResolution() {
+  /**
+   * Resolves the name and compares it with the published address. The lookup runs outside the lock,
+   * so the status API never waits for a slow resolver.
+   */
+  public void checkResolution() {
+    List<String> resolved;
+    String failure = null;
     try {
-      resolvesTo = DnsLookup.resolveA(fqdn, config.dnsResolver(), config.publicIpTimeout());
-      String expected = published == null ? wanted() : published.ip();
-      matches = expected != null && resolvesTo.contains(expected);
-      if (!matches) {
-        log.warn("DNS {} resolves to {}, expected {}", fqdn, resolvesTo, expected);
-      }
+      resolved = DnsLookup.resolveA(fqdn, config.dnsResolver(), config.publicIpTimeout());
     } catch (Exception e) {
-      resolvesTo = List.of();
-      matches = false;
-      log.warn("cannot resolve {}: {}", fqdn, e.getMessage());
+      resolved = List.of();
+      failure = e.getMessage();
+    }
+    String expected;
+    boolean ok;
+    synchronized (this) {
+      resolvesTo = resolved;
+      expected = published == null ? wanted() : published.ip();
+      ok = failure == null && expected != null && resolved.contains(expected);
+      matches = ok;
+    }
+    if (failure != null) {
+      log.warn("cannot resolve {}: {}", fqdn, failure);
+    } else if (!ok) {
+      log.warn("DNS {} resolves to {}, expected {}", fqdn, resolved, expected);
     }
   }
 

@@ -281,6 +281,7 @@ public class UpnpMapper {
 
   private void repair() {
     repairAttempts++;
+    Instant attemptStart = clock.instant();
     String error;
     try {
       if (rediscover) {
@@ -320,7 +321,8 @@ public class UpnpMapper {
       publish("active", null);
       return;
     }
-    nextRepair = now.plus(repairBackoff);
+    // Spaced from the start of this attempt: a discovery that waited its timeout counts.
+    nextRepair = attemptStart.plus(repairBackoff);
     if (repairAttempts == 1) {
       log.info(
           "UPnP repair failed ({}); retrying with backoff up to {} s",

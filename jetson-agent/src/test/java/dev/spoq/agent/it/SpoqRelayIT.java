@@ -103,7 +103,7 @@ class SpoqRelayIT {
         System.out.printf(
             "SPOQRELAY start -> path relay and DNS at the relay %d ms%n",
             Duration.between(started, Instant.now()).toMillis());
-        JsonNode s = agent.status();
+        JsonNode s = statusOf(agent);
         assertThat(s.path("relay").path("kind").asString()).isEqualTo("spoq");
         assertThat(s.path("relay").path("connected").asBoolean()).isTrue();
         assertThat(s.path("relay").path("server").asString())
@@ -131,14 +131,14 @@ class SpoqRelayIT {
         Wait.until(
             "the Jetson sees the phone as one relayed client",
             Duration.ofSeconds(15),
-            () -> agent.status().path("relay").path("session").path("clients").asInt() == 1,
+            () -> statusOf(agent).path("relay").path("session").path("clients").asInt() == 1,
             agent::log);
         String endpoint =
-            agent.status().path("wireguard").path("peers").get(0).path("endpoint").asString();
+            statusOf(agent).path("wireguard").path("peers").get(0).path("endpoint").asString();
         assertThat(endpoint).as("relayed flows reach WireGuard from loopback").startsWith("127.");
         String tui =
             String.join(
-                "\n", dev.spoq.agent.tui.StatusView.lines(agent.status(), Instant.now(), false));
+                "\n", dev.spoq.agent.tui.StatusView.lines(statusOf(agent), Instant.now(), false));
         assertThat(tui).contains("relay-server", "Session: up since");
 
         // UPnP comes back: fail back after the hysteresis, DNS names the home address again.
@@ -149,14 +149,15 @@ class SpoqRelayIT {
             Duration.ofSeconds(60),
             () -> {
               JsonNode x = agent.status();
-              return "direct".equals(x.path("path").asString())
+              return x != null
+                  && "direct".equals(x.path("path").asString())
                   && DdnsIT.aRecords(dns, fqdn).contains(HomeNetwork.WAN_ROUTER);
             },
             agent::log);
         Duration back = Duration.between(upnpBack, Instant.now());
         System.out.printf("SPOQRELAY upnp back -> direct and DNS at home %d ms%n", back.toMillis());
         assertThat(back).as("not before failback-after").isGreaterThan(Duration.ofSeconds(5));
-        JsonNode after = agent.status();
+        JsonNode after = statusOf(agent);
         assertThat(after.path("dns").path("path").asString()).isEqualTo("direct");
         assertThat(after.path("relay").path("session").path("state").asString())
             .as("the session stays up as the fallback")
@@ -166,12 +167,25 @@ class SpoqRelayIT {
     }
   }
 
+  /** The status document, waiting out a moment when the status API does not answer. */
+  static JsonNode statusOf(AgentProcess agent) {
+    for (int i = 0; i < 10; i++) {
+      JsonNode s = agent.status();
+      if (s != null) {
+        return s;
+      }
+      Wait.sleep(500);
+    }
+    throw new AssertionError("status API does not answer\n" + agent.log());
+  }
+
   /** relay-server from the test classpath, as its own JVM in the given namespace. */
   static ManagedProcess startRelayServer(NetworkNamespace ns, Path jetsons, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
     command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.spoq.relay.server.RelayServerApplication");
