@@ -10,7 +10,8 @@ import org.bouncycastle.crypto.digests.Blake2sDigest;
  * MAC = keyed BLAKE2s-128. Proves nothing about the sender; it only tells whom the initiation is
  * for.
  *
- * <p>Not thread-safe: each routing thread keeps its own instances.
+ * <p>Not thread-safe: each routing thread keeps its own instances. (doFinal leaves the keyed digest
+ * reset for the next message.)
  */
 public final class Mac1 {
 
@@ -38,7 +39,6 @@ public final class Mac1 {
 
   /** The mac1 this key gives for the first 116 bytes of an initiation at {@code off}. */
   public byte[] compute(byte[] initiation, int off) {
-    mac.reset();
     mac.update(initiation, off, WireGuardMessages.INITIATION_MAC1_OFFSET);
     byte[] result = new byte[16];
     mac.doFinal(result, 0);
@@ -47,7 +47,6 @@ public final class Mac1 {
 
   /** True when the initiation at {@code off} carries this key's mac1. */
   public boolean matches(byte[] initiation, int off) {
-    mac.reset();
     mac.update(initiation, off, WireGuardMessages.INITIATION_MAC1_OFFSET);
     mac.doFinal(out, 0);
     int diff = 0;

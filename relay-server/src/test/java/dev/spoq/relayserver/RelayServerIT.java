@@ -1,9 +1,9 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
-import static dev.spoq.relay.server.Topology.JETSON_A_TUNNEL_IP;
-import static dev.spoq.relay.server.Topology.JETSON_B_TUNNEL_IP;
-import static dev.spoq.relay.server.Topology.RELAY_FOR_AGENTS;
-import static dev.spoq.relay.server.Topology.RELAY_FOR_ATTACKERS;
+import static dev.spoq.relayserver.Topology.JETSON_A_TUNNEL_IP;
+import static dev.spoq.relayserver.Topology.JETSON_B_TUNNEL_IP;
+import static dev.spoq.relayserver.Topology.RELAY_FOR_AGENTS;
+import static dev.spoq.relayserver.Topology.RELAY_FOR_ATTACKERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.relay.protocol.RelayFrames;

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import dev.spoq.testsupport.netns.NetworkNamespace;
 import dev.spoq.testsupport.process.ManagedProcess;

@@ -1,6 +1,6 @@
-package dev.spoq.relay.server.jetsons;
+package dev.spoq.relayserver.jetsons;
 
-import dev.spoq.relay.server.datapath.Relay;
+import dev.spoq.relayserver.datapath.Relay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

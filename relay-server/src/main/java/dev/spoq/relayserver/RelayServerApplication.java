@@ -1,4 +1,4 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import java.util.Arrays;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

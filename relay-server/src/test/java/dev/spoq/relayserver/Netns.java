@@ -1,4 +1,4 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.jetsons;
+package dev.spoq.relayserver.jetsons;
 
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server;
+package dev.spoq.relayserver;
 
 import dev.spoq.relay.protocol.RelayTunnel;
 import dev.spoq.relay.protocol.SessionKeys;
@@ -54,9 +54,8 @@ final class Topology implements AutoCloseable {
 
   /** One Jetson: its WireGuard, its relay identity and its tunnel. */
   final class Jetson {
-    final UUID id = UUID.randomUUID();
-    final String credential = "spoq_rly_" + NetworkNamespace.randomSuffix(16);
-    final byte[] sessionKey = SessionKeys.derive(credential);
+    UUID id = UUID.randomUUID();
+    byte[] sessionKey = SessionKeys.derive("spoq_rly_" + NetworkNamespace.randomSuffix(16));
     final WgDevice wg;
     final int port;
     RelayTunnel tunnel;

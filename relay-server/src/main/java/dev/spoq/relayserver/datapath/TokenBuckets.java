@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,11 +56,17 @@ final class TokenBuckets {
       this.lastNanos = System.nanoTime();
     }
 
-    synchronized boolean tryAcquire(long nowNanos) {
-      tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * perNano);
-      lastNanos = nowNanos;
-      if (tokens >= 1) {
-        tokens -= 1;
+    boolean tryAcquire(long nowNanos) {
+      return tryAcquire(nowNanos, 1);
+    }
+
+    /** Takes {@code cost} tokens; a cost above the burst is allowed once the bucket is full. */
+    synchronized boolean tryAcquire(long nowNanos, double cost) {
+      tokens =
+          Math.min(Math.max(burst, cost), tokens + Math.max(0, nowNanos - lastNanos) * perNano);
+      lastNanos = Math.max(lastNanos, nowNanos);
+      if (tokens >= cost) {
+        tokens -= cost;
         return true;
       }
       return false;

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import java.util.concurrent.atomic.LongAdder;
 

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import dev.spoq.relay.protocol.Mac1;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 /** Why a datagram was dropped (the {@code reason} tag of {@code spoq_relay_dropped_total}). */
 enum DropReason {

@@ -1,8 +1,8 @@
-package dev.spoq.relay.server.config;
+package dev.spoq.relayserver.config;
 
-import dev.spoq.relay.server.datapath.Relay;
-import dev.spoq.relay.server.jetsons.CoordinatorClient;
-import dev.spoq.relay.server.jetsons.JetsonFileWatcher;
+import dev.spoq.relayserver.datapath.Relay;
+import dev.spoq.relayserver.jetsons.CoordinatorClient;
+import dev.spoq.relayserver.jetsons.JetsonFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

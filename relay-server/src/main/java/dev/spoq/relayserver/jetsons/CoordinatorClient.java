@@ -1,7 +1,7 @@
-package dev.spoq.relay.server.jetsons;
+package dev.spoq.relayserver.jetsons;
 
-import dev.spoq.relay.server.config.RelayProperties;
-import dev.spoq.relay.server.datapath.Relay;
+import dev.spoq.relayserver.config.RelayProperties;
+import dev.spoq.relayserver.datapath.Relay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,10 +1,10 @@
-package dev.spoq.relay.server.datapath;
+package dev.spoq.relayserver.datapath;
 
 import dev.spoq.relay.protocol.RelayFrames;
 import dev.spoq.relay.protocol.SessionCrypto;
 import dev.spoq.relay.protocol.WireGuardMessages;
-import dev.spoq.relay.server.config.RelayProperties;
-import dev.spoq.relay.server.jetsons.JetsonSet;
+import dev.spoq.relayserver.config.RelayProperties;
+import dev.spoq.relayserver.jetsons.JetsonSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -67,8 +67,7 @@ public final class Relay implements AutoCloseable {
 
   private final ConcurrentHashMap<Long, AgentSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ClientFlow.Key, ClientFlow> flows = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<InetSocketAddress, JetsonState> sourceHints =
-      new ConcurrentHashMap<>();
+  final ConcurrentHashMap<InetSocketAddress, JetsonState> sourceHints = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, IndexEntry> indices = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> helloNonces = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Usage> usage = new ConcurrentHashMap<>();
@@ -110,7 +109,8 @@ public final class Relay implements AutoCloseable {
             limits.hellosPerSecondPerSource(),
             2.0 * limits.hellosPerSecondPerSource(),
             limits.maxSources());
-    this.scanLimit = new TokenBuckets.Bucket(limits.scansPerSecond(), limits.scansPerSecond());
+    this.scanLimit =
+        new TokenBuckets.Bucket(limits.mac1ChecksPerSecond(), limits.mac1ChecksPerSecond());
     for (DropReason reason : DropReason.values()) {
       drops.put(
           reason,
@@ -371,13 +371,14 @@ public final class Relay implements AutoCloseable {
       knownSourceInitiations.increment();
       return hint;
     }
-    if (!scanLimit.tryAcquire(now)) {
+    JetsonState[] candidates = scanOrder;
+    if (!scanLimit.tryAcquire(now, candidates.length)) {
       drop(DropReason.RATE_GLOBAL);
       return null;
     }
     long start = System.nanoTime();
     JetsonState found = null;
-    for (JetsonState candidate : scanOrder) {
+    for (JetsonState candidate : candidates) {
       if (candidate.mac1.matches(buf, off)) {
         found = candidate;
         break;
