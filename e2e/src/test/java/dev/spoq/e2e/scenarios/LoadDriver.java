@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadDriver implements AutoCloseable {
 
   static final int ATTEMPTS = 4;
+  static final long PAUSE = 400;
+
+  /** dns-api allows a device 20 updates a minute (its shipped rate limit): one every 4 s. */
+  static final long DNS_PAUSE = 4000;
 
   /** Counters of one kind of operation. */
   static final class Counter {
@@ -59,9 +63,13 @@ final class LoadDriver implements AutoCloseable {
   }
 
   LoadDriver start() {
-    loop("peers", seq -> Http.call(ns, "GET", api + "/api/jetsons/self/peers", token, null, tls));
+    loop(
+        "peers",
+        PAUSE,
+        seq -> Http.call(ns, "GET", api + "/api/jetsons/self/peers", token, null, tls));
     loop(
         "status",
+        PAUSE,
         seq ->
             Http.call(
                 ns,
@@ -80,6 +88,7 @@ final class LoadDriver implements AutoCloseable {
                 tls));
     loop(
         "dns",
+        DNS_PAUSE,
         seq ->
             Http.call(
                 ns,
@@ -100,7 +109,7 @@ final class LoadDriver implements AutoCloseable {
     Http.Response call(long seq);
   }
 
-  private void loop(String kind, Op op) {
+  private void loop(String kind, long pauseMillis, Op op) {
     Counter c = counters.get(kind);
     Thread t =
         new Thread(
@@ -145,7 +154,7 @@ final class LoadDriver implements AutoCloseable {
                     c.failures.add("seq " + seq + ": " + last);
                   }
                 }
-                Wait.sleep(400);
+                Wait.sleep(pauseMillis);
               }
             },
             "load-" + kind);
