@@ -991,6 +991,10 @@ class InternetInABoxIT {
               starting.toArray(java.util.concurrent.CompletableFuture[]::new))
           .join();
       r.step("killed replicas started again, healthy", "both replicas", elapsed(s0));
+      // nginx rests a replica it saw failing for fail_timeout; an operator (and this test) waits
+      // that long before taking the next replica down.
+      Duration rest = balancerFailTimeout();
+      Wait.sleep(rest.toMillis());
       r.proved(
           "after kill -9 of "
               + String.join(", ", killed)
@@ -1020,9 +1024,10 @@ class InternetInABoxIT {
               "rolling restart " + module + "-" + (char) ('a' + index),
               "other replica",
               elapsed(one));
+          Wait.sleep(rest.toMillis());
         }
       }
-      r.step("rolling restart of all 8 replicas", "-", elapsed(r0));
+      r.step("rolling restart of all 8 (each + fail_timeout)", "-", elapsed(r0));
       Wait.sleep(5_000);
       load.close();
       prober.close();
@@ -1087,6 +1092,23 @@ class InternetInABoxIT {
     } finally {
       session.close();
     }
+  }
+
+  /**
+   * The longest {@code fail_timeout} of the shipped balancer config (+2 s): how long nginx keeps a
+   * replica it saw failing out of rotation after it is back.
+   */
+  private static Duration balancerFailTimeout() {
+    long seconds = 0;
+    for (String file : List.of("spoq.conf.template", "stream.conf")) {
+      var m =
+          java.util.regex.Pattern.compile("fail_timeout=(\\d+)s")
+              .matcher(readString(dev.spoq.e2e.RepoPaths.root().resolve("deploy/proxy/" + file)));
+      while (m.find()) {
+        seconds = Math.max(seconds, Long.parseLong(m.group(1)));
+      }
+    }
+    return Duration.ofSeconds(seconds + 2);
   }
 
   private static JsonNode relaySession(Home h) {
