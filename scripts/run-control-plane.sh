@@ -12,5 +12,5 @@ for arg in "$@"; do
 done
 echo "Building the control plane (tests skipped)..."
 ./mvnw -B -q -ntp install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true \
-  -pl device-registry,dns-api,relay-coordinator,jump-router,local-stack -am
+  -pl device-registry,dns-api,relay-coordinator,jump-router,relay-server,local-stack -am
 exec java -jar local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar "$@"

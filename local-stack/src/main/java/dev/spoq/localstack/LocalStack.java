@@ -1,8 +1,13 @@
 package dev.spoq.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,8 +120,78 @@ public final class LocalStack {
       process.awaitHealthy(options.startTimeout());
     }
 
+    String coordinatorUrl = "http://127.0.0.1:" + (port + 2);
+    String relayToken = registerLocalRelay(coordinatorUrl, secrets.adminKey());
+    Map<String, Object> relayServer = new LinkedHashMap<>();
+    relayServer.put("spoq.relay.coordinator.url", coordinatorUrl);
+    relayServer.put("spoq.relay.coordinator.relay-id", LOCAL_RELAY_ID);
+    relayServer.put("spoq.relay.coordinator.token", relayToken);
+    relayServer.put("spoq.relay.bind-address", "127.0.0.1");
+    relayServer.put("spoq.relay.client-port", LOCAL_RELAY_CLIENT_PORT);
+    relayServer.put("spoq.relay.agent-port", LOCAL_RELAY_AGENT_PORT);
+    log.info("starting relay-server on http://127.0.0.1:{}", port + 4);
+    ServiceProcess relay =
+        ServiceProcess.start(
+            "relay-server",
+            options.repoRoot().resolve("relay-server/target/relay-server-" + VERSION + "-exec.jar"),
+            port + 4,
+            JSON.writeValueAsString(relayServer),
+            state.resolve("logs"));
+    running.add(relay);
+    relay.awaitHealthy(options.startTimeout());
+
     printSummary(running, secrets, options, jdbcUrl);
     stopped.await();
+  }
+
+  static final String LOCAL_RELAY_ID = "local-1";
+  static final int LOCAL_RELAY_CLIENT_PORT = 51820;
+  static final int LOCAL_RELAY_AGENT_PORT = 51821;
+
+  /**
+   * Registers the loopback relay-server at the coordinator as a spoq relay, or, when it exists from
+   * an earlier run, rotates its token (the token is shown only once); returns the token.
+   */
+  static String registerLocalRelay(String coordinatorUrl, String adminKey) throws Exception {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", LOCAL_RELAY_ID);
+    body.put("kind", "spoq");
+    body.put("region", "local");
+    body.put("publicHost", "127.0.0.1");
+    body.put("wgPort", LOCAL_RELAY_CLIENT_PORT);
+    body.put("agentPort", LOCAL_RELAY_AGENT_PORT);
+    body.put("capacity", 100);
+    HttpResponse<String> created =
+        post(coordinatorUrl + "/api/relays", adminKey, JSON.writeValueAsString(body));
+    if (created.statusCode() == 201) {
+      return JSON.readTree(created.body()).path("relayToken").asString();
+    }
+    if (created.statusCode() != 409) {
+      throw new IllegalStateException(
+          "registering the local relay failed: " + created.statusCode() + " " + created.body());
+    }
+    HttpResponse<String> rotated =
+        post(coordinatorUrl + "/api/relays/" + LOCAL_RELAY_ID + "/token/rotate", adminKey, "");
+    if (rotated.statusCode() != 200) {
+      throw new IllegalStateException(
+          "rotating the local relay's token failed: "
+              + rotated.statusCode()
+              + " "
+              + rotated.body());
+    }
+    return JSON.readTree(rotated.body()).path("relayToken").asString();
+  }
+
+  private static HttpResponse<String> post(String url, String bearer, String json)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private record ServiceSpec(String name, int port, Map<String, Object> config) {}
@@ -170,6 +245,10 @@ public final class LocalStack {
               "  %-18s http://127.0.0.1:%d   (log: %s)%n", p.name(), p.httpPort(), p.logFile()));
     }
     out.append(String.format("  %-18s ssh -p 2222 <user>@127.0.0.1%n", "jump-router SSH"));
+    out.append(
+        String.format(
+            "  %-18s WireGuard clients udp 127.0.0.1:%d, agents udp 127.0.0.1:%d (spoq relay \"%s\")%n",
+            "relay-server UDP", LOCAL_RELAY_CLIENT_PORT, LOCAL_RELAY_AGENT_PORT, LOCAL_RELAY_ID));
     out.append(String.format("  %-18s %s (user postgres)%n", "PostgreSQL", jdbcUrl));
     out.append("\n  Admin API key: ").append(secrets.adminKey()).append('\n');
     out.append("  Secrets:       ")

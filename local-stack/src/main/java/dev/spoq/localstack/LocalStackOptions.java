@@ -22,7 +22,7 @@ record LocalStackOptions(
 
       Options:
         --state-dir DIR       where PostgreSQL data, secrets, host keys and logs live (default .run-state)
-        --base-port N         HTTP port of the registry; the others follow (+1, +2, +3) (default 8081)
+        --base-port N         HTTP port of the registry; the others follow (+1 .. +4) (default 8081)
         --postgres-port N     port of the embedded PostgreSQL (default 54329)
         --start-timeout SECS  how long each service may take to become healthy (default 120)
         --repo-root DIR       checkout holding the built jars (default: current directory)

@@ -241,7 +241,7 @@ public final class RelayBench {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("only " + up + " sessions came up");
       }
-      // Each source may say hello 5 times a second (the relay's default): send that many.
+      // Each source says hello at most 5 times a second (under the relay's per-source limit).
       Map<DatagramChannel, Integer> sentPerChannel = new HashMap<>();
       for (Sim sim : sims) {
         if (sim.confirmed) {

@@ -70,6 +70,8 @@ class RelayServerIT {
     Duration first = net.awaitPing(JETSON_A_TUNNEL_IP, Duration.ofSeconds(30));
     assertThat(net.phoneA.latestHandshake(net.a.wg.publicKey())).isPositive();
     assertThat(net.pings(JETSON_A_TUNNEL_IP, 5)).isEqualTo(5);
+    // Full-MTU packets both ways (their transport messages are not 16-byte aligned).
+    assertThat(net.pingsOfSize(JETSON_A_TUNNEL_IP, 5, 1392)).isEqualTo(5);
     System.out.printf(
         "relay IT: first ping through relay-server after %d ms (handshake included), RTT %.3f ms%n",
         first.toMillis(), net.rttMillis(JETSON_A_TUNNEL_IP, 10));

@@ -162,6 +162,21 @@ final class Topology implements AutoCloseable {
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
+  /**
+   * How many of {@code count} pings of {@code size} data bytes came back; 1392 fills the tunnel MTU
+   * (1420), so WireGuard sends transport messages that are not 16-byte aligned.
+   */
+  int pingsOfSize(String target, int count, int size) {
+    String out =
+        clientNs
+            .tryExec(
+                "ping", "-n", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", "-s",
+                String.valueOf(size), target)
+            .output();
+    Matcher m = Pattern.compile("(\\d+) received").matcher(out);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
   /** Average ping RTT in ms from the client namespace (NaN when none came back). */
   double rttMillis(String target, int count) {
     String out =

@@ -71,6 +71,12 @@ final class WgDevice implements AutoCloseable {
   /** Starts the interface; listenPort 0 lets WireGuard choose. */
   WgDevice up(int listenPort, String addressCidr, String route) {
     Path bin = Binaries.require("wireguard-go", "wireguard-go");
+    try {
+      // wireguard-go puts its UAPI socket there; it is shared by all namespaces and tests.
+      Files.createDirectories(Path.of("/var/run/wireguard"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     process =
         ns.start(
             "wireguard-go",

@@ -36,8 +36,8 @@ public final class WireGuardMessages {
       case INITIATION -> len == INITIATION_SIZE ? type : 0;
       case RESPONSE -> len == RESPONSE_SIZE ? type : 0;
       case COOKIE_REPLY -> len == COOKIE_REPLY_SIZE ? type : 0;
-      case TRANSPORT ->
-          len >= TRANSPORT_MIN_SIZE && (len - TRANSPORT_MIN_SIZE) % 16 == 0 ? type : 0;
+      // Padding to 16 stops at the MTU, so a full-size packet need not be 16-aligned.
+      case TRANSPORT -> len >= TRANSPORT_MIN_SIZE ? type : 0;
       default -> 0;
     };
   }

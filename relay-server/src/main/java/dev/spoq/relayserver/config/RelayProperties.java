@@ -66,7 +66,7 @@ public record RelayProperties(
       @DefaultValue("20") @Min(1) int initiationBurst,
       @DefaultValue("300000") @Min(1) int mac1ChecksPerSecond,
       @DefaultValue("20") @Min(1) int newFlowsPerSecondPerSource,
-      @DefaultValue("5") @Min(1) int hellosPerSecondPerSource,
+      @DefaultValue("50") @Min(1) int hellosPerSecondPerSource,
       @DefaultValue("30s") @NotNull Duration helloClockSkew,
       @DefaultValue("262144") @Min(1) int maxFlows,
       @DefaultValue("524288") @Min(1) int maxIndices,
