@@ -325,12 +325,34 @@ public class Agent implements AutoCloseable {
       } else {
         spoqRelay.stop();
         deleteQuietly(config.spoqRelayStateFile());
+        writeRelayCa(a);
         frpc.apply(a.frpcConfig());
       }
     } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
       log.warn("relay assignment unavailable: {}", e.getMessage());
     }
+  }
+
+  /**
+   * The relay CA that frpc verifies frps against (when the coordinator ships one). Written only to
+   * the agent's own {@code <state>/relay-ca.pem}: a path from the network is never trusted.
+   */
+  private void writeRelayCa(RelayAssignment a) {
+    if (a.relayCaPem() == null) {
+      return;
+    }
+    java.nio.file.Path target = config.stateDir().resolve("relay-ca.pem").toAbsolutePath();
+    if (a.relayCaFile() != null
+        && !java.nio.file.Path.of(a.relayCaFile()).toAbsolutePath().normalize().equals(target)) {
+      log.warn("relay CA path {} is not {}; not written", a.relayCaFile(), target);
+      return;
+    }
+    if (!a.relayCaPem().strip().startsWith("-----BEGIN CERTIFICATE-----")) {
+      log.warn("relay CA is not a PEM certificate; not written");
+      return;
+    }
+    SecureFiles.write(target, a.relayCaPem(), false);
   }
 
   private static void deleteQuietly(java.nio.file.Path file) {

@@ -177,15 +177,37 @@ public class FrpcSupervisor implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** A top-level {@code key = "value"} of the frpc config (the coordinator's), or null. */
+  static String tomlString(String toml, String key) {
+    if (toml == null) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^\\s*"
+                    + java.util.regex.Pattern.quote(key)
+                    + "\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(toml);
+    return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : null;
+  }
+
   /** The first proxy's status from frpc's admin API ("running", "wait start", ...), or null. */
   String proxyStatus() {
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/status"))
+              .timeout(Duration.ofSeconds(2));
+      String user = tomlString(config, "webServer.user");
+      String password = tomlString(config, "webServer.password");
+      if (user != null && password != null) {
+        request.header(
+            "Authorization",
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return null;
       }

@@ -22,6 +22,8 @@ public record RelayAssignment(
     int remotePort,
     String credential,
     String frpcConfig,
+    String relayCaPem,
+    String relayCaFile,
     List<Endpoint> regions) {
 
   public static final String SPOQ = "spoq";
@@ -63,7 +65,8 @@ public record RelayAssignment(
       for (JsonNode r : list) {
         String h = text(r, "host");
         String region = text(r, "region");
-        if (h != null && region != null) {
+        // A spoq relay's probe port is UDP (its agent port): a TCP connect time means nothing.
+        if (h != null && region != null && !SPOQ.equals(text(r, "kind"))) {
           regions.add(new Endpoint(region, h, r.path("port").asInt(7000)));
         }
       }
@@ -79,6 +82,8 @@ public record RelayAssignment(
         json.path("remotePort").asInt(0),
         credential,
         config,
+        text(json, "relayCaPem"),
+        text(json, "relayCaFile"),
         List.copyOf(regions));
   }
 

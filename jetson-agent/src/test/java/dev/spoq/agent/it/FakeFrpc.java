@@ -47,11 +47,27 @@ public final class FakeFrpc {
     int port = m.find() ? Integer.parseInt(m.group(1)) : 7400;
     Matcher name = Pattern.compile("name\\s*=\\s*\"([^\"]+)\"").matcher(text);
     String proxy = name.find() ? name.group(1) : "spoq";
+    Matcher user = Pattern.compile("webServer\\.user\\s*=\\s*\"([^\"]*)\"").matcher(text);
+    Matcher password = Pattern.compile("webServer\\.password\\s*=\\s*\"([^\"]*)\"").matcher(text);
+    // Like frpc: with webServer.user/password set, the admin API wants HTTP Basic credentials.
+    String expected =
+        user.find() && password.find()
+            ? "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        (user.group(1) + ":" + password.group(1)).getBytes(StandardCharsets.UTF_8))
+            : null;
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4);
     server.createContext(
         "/api/status",
         exchange -> {
+          if (expected != null
+              && !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+          }
           byte[] body =
               ("{\"udp\":[{\"name\":\""
                       + proxy

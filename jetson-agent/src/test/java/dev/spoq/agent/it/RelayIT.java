@@ -74,4 +74,89 @@ class RelayIT {
       }
     }
   }
+
+  /**
+   * Kind {@code spoq} end to end with the REAL coordinator: a spoq relay registered through its
+   * admin API, a REAL relay-server process fetching its Jetson set from the coordinator and
+   * reporting to it, the agent taking its assignment from the coordinator and holding the session;
+   * a phone on the internet side reaches the Jetson's wireguard-go through relay-server. frpc is
+   * never started for a spoq relay.
+   */
+  @Test
+  void spoqAssignmentFromTheCoordinatorHoldsARelayServerSession(@TempDir Path tmp)
+      throws Exception {
+    RunningRegistry registry = SharedRegistry.get();
+    String user = "rs" + NetworkNamespace.randomSuffix(3);
+    var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-spoq");
+    var jetson = WireGuardIT.readState(state);
+    dev.spoq.common.wireguard.X25519.KeyPair phone = dev.spoq.common.wireguard.X25519.generate();
+    RunningRegistry.Device device =
+        registry.addDevice(jetson.jetsonId(), 1, "phone", phone.publicKey().base64());
+    Path frpc = FakeFrpc.script(tmp.resolve("bin"));
+    Path frpcLog = tmp.resolve("frpc-starts.log");
+    try (HomeNetwork home = HomeNetwork.create(tmp.resolve("home"));
+        dev.spoq.relay.testing.RunningCoordinator coordinator =
+            dev.spoq.relay.testing.RunningCoordinator.start(registry)) {
+      var spoq =
+          coordinator.registerSpoqRelay("eu-s1", "eu", HomeNetwork.WAN_HOST, 51820, 51821, 50);
+      try (LoopbackBridge relayToCoordinator =
+              LoopbackBridge.open(home.wan, 18083, coordinator.port(), tmp.resolve("br"));
+          var relayServer =
+              SpoqRelayIT.startRelayServer(
+                  home.wan,
+                  java.util.List.of(
+                      "--spoq.relay.coordinator.url=http://127.0.0.1:18083",
+                      "--spoq.relay.coordinator.relay-id=" + spoq.id(),
+                      "--spoq.relay.coordinator.token=" + spoq.token()),
+                  tmp.resolve("relay-server.log"));
+          LoopbackBridge r =
+              LoopbackBridge.open(
+                  home.lan, 18081, URI.create(registry.baseUrl()).getPort(), tmp.resolve("br"));
+          LoopbackBridge c =
+              LoopbackBridge.open(home.lan, 18083, coordinator.port(), tmp.resolve("br"))) {
+        String iface = "wg" + NetworkNamespace.randomSuffix(3);
+        Map<String, String> settings = AgentSettings.base(state, "http://127.0.0.1:18081", iface);
+        settings.put("relay.url", "http://127.0.0.1:18083");
+        settings.put("relay.enabled", "true");
+        settings.put("relay.frpc", frpc.toString());
+        try (AgentProcess agent =
+            AgentProcess.start(
+                home.lan,
+                settings,
+                tmp.resolve("agent.log"),
+                Map.of("FAKE_FRPC_LOG", frpcLog.toString()))) {
+          Wait.until(
+              "spoq assignment and relay session up",
+              Duration.ofSeconds(60),
+              () -> {
+                JsonNode s = agent.status();
+                return s != null
+                    && "spoq".equals(s.path("relay").path("kind").asString())
+                    && "up".equals(s.path("relay").path("session").path("state").asString());
+              },
+              () -> agent.log() + "\n" + relayServer.output());
+          JsonNode relay = SpoqRelayIT.statusOf(agent).path("relay");
+          assertThat(relay.path("connected").asBoolean()).isTrue();
+          assertThat(relay.path("relay_id").asString()).isEqualTo("eu-s1");
+          assertThat(relay.path("server").asString()).isEqualTo(HomeNetwork.WAN_HOST + ":51820");
+          assertThat(Files.exists(frpcLog)).as("no frpc for a spoq relay").isFalse();
+          assertThat(Files.readString(state.resolve("relay/spoq.json"))).contains("spoq_rly_");
+          WireGuardClient client =
+              WireGuardClient.start(
+                  home.wan,
+                  device.clientConfig(),
+                  phone.privateKey().base64(),
+                  HomeNetwork.WAN_HOST + ":51820",
+                  1,
+                  tmp.resolve("phone"));
+          Wait.until(
+              "phone pings the Jetson through relay-server",
+              Duration.ofSeconds(30),
+              () -> client.ping("10.100.0.1"),
+              () -> agent.log() + "\n" + relayServer.output());
+        }
+      }
+    }
+  }
 }

@@ -37,6 +37,8 @@ final class RunningRelayCoordinator implements AutoCloseable {
     props.put("spoq.relay.plugin-secret", "agent_test_plugin_secret_0123456789");
     props.put("spoq.relay.frps-auth-token", "agent-test-frps-token");
     props.put("spoq.relay.credential-key", "agent-test-credential-key-0123456789abcdef0123");
+    // The frps admin stand-in listens on loopback; a real fleet never allows that range.
+    props.put("spoq.relay.admin-url.allowed-ranges", "127.0.0.0/8");
     context =
         EmbeddedService.start(
             RelayCoordinatorApplication.class, "relay-coordinator", registry, props);

@@ -97,6 +97,7 @@ class SpoqRelayIT {
               return s != null
                   && "relay".equals(s.path("path").asString())
                   && "up".equals(s.path("relay").path("session").path("state").asString())
+                  && "relay".equals(s.path("dns").path("path").asString())
                   && DdnsIT.aRecords(dns, fqdn).contains(HomeNetwork.WAN_HOST);
             },
             () -> agent.log() + "\n" + relay.output());
@@ -151,6 +152,7 @@ class SpoqRelayIT {
               JsonNode x = agent.status();
               return x != null
                   && "direct".equals(x.path("path").asString())
+                  && "direct".equals(x.path("dns").path("path").asString())
                   && DdnsIT.aRecords(dns, fqdn).contains(HomeNetwork.WAN_ROUTER);
             },
             agent::log);
@@ -179,17 +181,32 @@ class SpoqRelayIT {
     throw new AssertionError("status API does not answer\n" + agent.log());
   }
 
-  /** relay-server from the test classpath, as its own JVM in the given namespace. */
+  /** The relay-server exec jar the reactor built (failsafe passes its path). */
+  static Path relayServerJar() {
+    String jar = System.getProperty("relay.server.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(
+          "relay-server exec jar not found at "
+              + jar
+              + "; build with -am so the reactor packages relay-server first");
+    }
+    return Path.of(jar);
+  }
+
+  /** relay-server from its exec jar, as its own JVM in the given namespace. */
   static ManagedProcess startRelayServer(NetworkNamespace ns, Path jetsons, Path log) {
+    return startRelayServer(ns, List.of("--spoq.relay.jetsons-file=" + jetsons), log);
+  }
+
+  /** relay-server from its exec jar in the namespace, with its Jetson-set source as arguments. */
+  static ManagedProcess startRelayServer(NetworkNamespace ns, List<String> source, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
     command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.spoq.relay.server.RelayServerApplication");
-    command.add("--spoq.relay.jetsons-file=" + jetsons);
+    command.add("-jar");
+    command.add(relayServerJar().toString());
+    command.addAll(source);
     command.add("--spoq.relay.bind-address=" + HomeNetwork.WAN_HOST);
     command.add("--server.port=18085");
     command.add("--server.address=127.0.0.1");
