@@ -194,4 +194,32 @@ class AuthHardeningTest extends RelayServiceTest {
                 ip))
         .isLessThanOrEqualTo(2);
   }
+
+  @Test
+  void commonHardeningAppliesHereToo() {
+    // issue 13 items 1, 5, 11, 12 (built once in common by the registry helper): management
+    // endpoints need an admin key, ambiguous paths are refused, wrong JSON types are 400
+    assertThat(call("GET", "/actuator/prometheus", null, null).status()).isIn(401, 403);
+    assertThat(
+            call("GET", "/actuator/prometheus", accountOf(jetson("eve")).apiKey(), null).status())
+        .isIn(401, 403);
+    assertThat(call("GET", "/actuator/prometheus", admin(), null).status()).isEqualTo(200);
+    assertThat(call("GET", "/%61ctuator/prometheus", null, null).status()).isIn(400, 401, 403, 404);
+    assertThat(call("GET", "/actuator;x/prometheus", null, null).status()).isIn(400, 401, 403);
+    assertThat(call("GET", "/actuator/health/readiness", null, null).status()).isEqualTo(200);
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("id", "eu-9");
+    body.put("region", "eu");
+    body.put("publicHost", "x.spoq.test");
+    body.put("bindPort", 7000);
+    body.put("udpPortRange", Map.of("start", 40000, "end", 40099));
+    body.put("capacity", 1.5);
+    body.put("adminUrl", "http://10.0.0.5:7500");
+    body.put("adminUser", "admin");
+    body.put("adminPassword", "pw");
+    assertThat(call("POST", "/api/relays", admin(), body).status()).isEqualTo(400);
+    body.put("capacity", 10);
+    body.put("region", true);
+    assertThat(call("POST", "/api/relays", admin(), body).status()).isEqualTo(400);
+  }
 }

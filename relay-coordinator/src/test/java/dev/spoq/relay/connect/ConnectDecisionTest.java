@@ -55,7 +55,7 @@ class ConnectDecisionTest extends RelayServiceTest {
   void directFirstWhenUpnpActiveAndDnsMatchesThenRelay() {
     registry()
         .reportStatus(
-            alice.deviceToken(), report("active", "198.51.100.23", 51999, "198.51.100.23", null));
+            alice.deviceToken(), report("active", "81.2.69.23", 51999, "81.2.69.23", null));
     JsonNode d = connect(accountOf(alice).apiKey());
     JsonNode endpoints = d.get("endpoints");
     assertThat(endpoints.size()).isEqualTo(2);
@@ -64,7 +64,7 @@ class ConnectDecisionTest extends RelayServiceTest {
         .isEqualTo(alice.subdomain() + ".spoq.dev:51999");
     assertThat(endpoints.get(0).get("reason").asString())
         .contains("UPnP mapping active")
-        .contains("198.51.100.23");
+        .contains("81.2.69.23");
     assertThat(endpoints.get(1).get("type").asString()).isEqualTo("relay");
     assertThat(endpoints.get(1).get("endpoint").asString())
         .isEqualTo("eu-1.relay.spoq.test:" + assignment.get("remotePort").asInt());
@@ -78,7 +78,7 @@ class ConnectDecisionTest extends RelayServiceTest {
   void onlyRelayWhenDnsDoesNotMatchOrUpnpInactive() {
     registry()
         .reportStatus(
-            alice.deviceToken(), report("active", "198.51.100.23", 51820, "203.0.113.9", null));
+            alice.deviceToken(), report("active", "81.2.69.23", 51820, "81.2.69.9", null));
     JsonNode d = connect(accountOf(alice).apiKey());
     assertThat(d.get("endpoints").size()).isEqualTo(1);
     assertThat(d.get("endpoints").get(0).get("type").asString()).isEqualTo("relay");
@@ -86,7 +86,7 @@ class ConnectDecisionTest extends RelayServiceTest {
 
     registry()
         .reportStatus(
-            alice.deviceToken(), report("failed", "198.51.100.23", 51820, "198.51.100.23", null));
+            alice.deviceToken(), report("failed", "81.2.69.23", 51820, "81.2.69.23", null));
     d = connect(accountOf(alice).apiKey());
     assertThat(d.get("endpoints").size()).isEqualTo(1);
     assertThat(d.get("notes").toString()).contains("no active UPnP");
@@ -96,8 +96,7 @@ class ConnectDecisionTest extends RelayServiceTest {
   void relayFirstWhenTheAgentSaysItIsOnTheRelayPath() {
     registry()
         .reportStatus(
-            alice.deviceToken(),
-            report("active", "198.51.100.23", 51820, "198.51.100.23", "relay"));
+            alice.deviceToken(), report("active", "81.2.69.23", 51820, "81.2.69.23", "relay"));
     JsonNode endpoints = connect(accountOf(alice).apiKey()).get("endpoints");
     assertThat(endpoints.get(0).get("type").asString()).isEqualTo("relay");
     assertThat(endpoints.get(1).get("type").asString()).isEqualTo("direct");
@@ -118,8 +117,7 @@ class ConnectDecisionTest extends RelayServiceTest {
             alice.fqdn(),
             alice.publicKey(),
             false);
-    JsonNode report =
-        JSON.valueToTree(report("active", "198.51.100.23", 51820, "198.51.100.23", null));
+    JsonNode report = JSON.valueToTree(report("active", "81.2.69.23", 51820, "81.2.69.23", null));
     var stale =
         decisions.decide(
             summary, Optional.of(new JetsonStatus(Instant.now().minusSeconds(600), report)));

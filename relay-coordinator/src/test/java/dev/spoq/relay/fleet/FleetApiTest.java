@@ -192,7 +192,7 @@ class FleetApiTest extends RelayServiceTest {
     assertThat(byRegion.get("eu").get("recommendation").asString()).isEqualTo("OK");
     assertThat(byRegion.get("asia").get("capacity").asInt()).isZero();
     assertThat(byRegion.get("asia").get("recommendation").asString()).isEqualTo("ADD_RELAY");
-    String prometheus = call("GET", "/actuator/prometheus", null, null).body();
+    String prometheus = call("GET", "/actuator/prometheus", admin(), null).body();
     assertThat(prometheus)
         .contains("spoq_relay_region_utilisation{region=\"us\"} 0.8")
         .contains("spoq_relay_region_add_relay_recommended{region=\"us\"} 1.0")

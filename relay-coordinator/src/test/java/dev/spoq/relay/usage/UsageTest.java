@@ -89,7 +89,7 @@ class UsageTest extends RelayServiceTest {
     assertThat(relay.get("clientCount").asLong()).isEqualTo(3);
     assertThat(relay.get("proxyCount").asLong()).isEqualTo(2);
 
-    String prometheus = call("GET", "/actuator/prometheus", null, null).body();
+    String prometheus = call("GET", "/actuator/prometheus", admin(), null).body();
     String jetsonLine = "spoq_relay_jetson_traffic_bytes{direction=\"in\",jetson=\"" + a + "\"} ";
     assertThat(prometheus).contains(jetsonLine);
     String value = prometheus.substring(prometheus.indexOf(jetsonLine) + jetsonLine.length());
