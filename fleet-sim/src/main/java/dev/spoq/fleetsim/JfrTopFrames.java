@@ -2,6 +2,7 @@ package dev.spoq.fleetsim;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,15 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
-/** The hottest methods of a JFR recording: top frames of the execution samples. */
+/**
+ * The hottest methods of a JFR recording: top frames of the execution samples taken while the load
+ * was measured (start-up and enrolment left out).
+ */
 final class JfrTopFrames {
 
   private JfrTopFrames() {}
 
-  static String summary(String service, Path jfr, int limit) {
+  static String summary(String service, Path jfr, int limit, Instant from) {
     Map<String, Integer> top = new HashMap<>();
     Map<String, Integer> ownCode = new HashMap<>();
     int samples = 0;
@@ -42,7 +46,10 @@ final class JfrTopFrames {
       return service + ": cannot read " + jfr + ": " + e.getMessage();
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format("JFR %s (%s): %d execution samples%n", service, jfr, samples));
+    out.append(
+        String.format(
+            "JFR %s (%s): %d execution samples since %s (the measured holds)%n",
+            service, jfr, samples, from));
     out.append("  top frames:\n");
     append(out, top, samples, limit);
     out.append("  innermost dev.spoq frame of each sample:\n");
