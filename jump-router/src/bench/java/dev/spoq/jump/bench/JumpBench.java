@@ -91,7 +91,7 @@ public final class JumpBench {
               "--logging.level.spoq.audit=WARN"));
       ManagedProcess router = ManagedProcess.start("jump-router", command, dir.resolve("router.log"));
       cleanup.add(0, router);
-      router.awaitTcp("127.0.0.1", sshPort, Duration.ofSeconds(90));
+      router.awaitTcp("127.0.0.1", sshPort, Duration.ofSeconds(300));
 
       ContainerSshd target =
           ContainerSshd.start(

@@ -60,10 +60,6 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
       String originatorIp = buffer.getString();
       int originatorPort = buffer.getInt();
       state = RouterSession.of(getSession());
-      OpenFuture full = quota.reserve(this, state);
-      if (full != null) {
-        return full;
-      }
       String requested = host + ":" + port;
       ContainerTargetPolicy.Decision decision =
           policy.decide(getSession().getUsername(), host, port);
@@ -84,6 +80,11 @@ public class OwnContainerTcpipFactory extends TcpipServerChannel.TcpipFactory {
             this,
             SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
             "only container-" + getSession().getUsername() + " is allowed");
+      }
+      // Only allowed channels take a slot: refused ones never hold it while they are torn down.
+      OpenFuture full = quota.reserve(this, state);
+      if (full != null) {
+        return full;
       }
       // Allowed forwards are counted into the session summary, not audited one by one.
       metrics.forward("allowed");
