@@ -91,11 +91,11 @@ public final class DnsUpdateBenchmark {
     for (int i = 0; i < JETSONS; i++) {
       String name = "bench-" + i + "-" + Long.toHexString(random.nextLong() & 0xffff);
       Account account = registry.createAccount(name, name, RunningRegistry.Product.JETSON);
-      byte[] key = new byte[32];
-      random.nextBytes(key);
-      key[0] |= 1;
       jetsons.add(
-          registry.enrollJetson(account, Base64.getEncoder().encodeToString(key), "jetson-" + i));
+          registry.enrollJetson(
+              account,
+              dev.spoq.common.wireguard.X25519.generate().publicKey().base64(),
+              "jetson-" + i));
     }
     String[] ips = new String[JETSONS];
     for (int i = 0; i < JETSONS; i++) {

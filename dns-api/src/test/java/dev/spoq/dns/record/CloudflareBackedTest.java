@@ -9,8 +9,6 @@ import dev.spoq.registry.testing.RunningRegistry.Account;
 import dev.spoq.registry.testing.RunningRegistry.EnrolledJetson;
 import dev.spoq.registry.testing.RunningRegistry.Product;
 import dev.spoq.testsupport.postgres.TestPostgres;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,11 +89,11 @@ abstract class CloudflareBackedTest {
   static Home newHome(String prefix) {
     String name = SharedFixtures.uniqueName(prefix);
     Account account = REGISTRY.createAccount(name, name, Product.JETSON);
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    key[0] |= 1;
     EnrolledJetson jetson =
-        REGISTRY.enrollJetson(account, Base64.getEncoder().encodeToString(key), name + "-jetson");
+        REGISTRY.enrollJetson(
+            account,
+            dev.spoq.common.wireguard.X25519.generate().publicKey().base64(),
+            name + "-jetson");
     return new Home(account, jetson);
   }
 

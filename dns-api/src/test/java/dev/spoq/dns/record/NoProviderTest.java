@@ -10,7 +10,6 @@ import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.registry.testing.RunningRegistry.Account;
 import dev.spoq.registry.testing.RunningRegistry.EnrolledJetson;
 import dev.spoq.testsupport.postgres.TestPostgres;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,8 +49,7 @@ class NoProviderTest {
     ApiClient api = new ApiClient("http://127.0.0.1:" + port);
     String name = SharedFixtures.uniqueName("local");
     Account account = REGISTRY.createAccount(name, name, RunningRegistry.Product.JETSON);
-    EnrolledJetson jetson =
-        REGISTRY.enrollJetson(account, Base64.getEncoder().encodeToString(key()), "jetson");
+    EnrolledJetson jetson = REGISTRY.enrollJetson(account, key(), "jetson");
 
     Answer answer = api.update(jetson.deviceToken(), "{\"subdomain\":\"" + name + "\"}", null);
 
@@ -82,18 +80,50 @@ class NoProviderTest {
   }
 
   @Test
-  void actuatorHealthAndPrometheusAreServed() {
+  void healthIsOpenAndMetricsNeedAnAdminKeyWhateverThePathEncoding() {
     ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+    String name = SharedFixtures.uniqueName("ops");
+    Account account = REGISTRY.createAccount(name, name, RunningRegistry.Product.JETSON);
     assertThat(api.get("/actuator/health/readiness", null, null).status()).isEqualTo(200);
-    Answer metrics = api.get("/actuator/prometheus", null, null);
+    assertThat(api.get("/actuator/prometheus", null, null).status()).isEqualTo(401);
+    assertThat(api.get("/actuator/prometheus", account.apiKey(), null).status()).isEqualTo(403);
+    for (String path : new String[] {"/%61ctuator/prometheus", "/actuator;x/prometheus"}) {
+      Answer sneaky = api.get(path, account.apiKey(), null);
+      assertThat(sneaky.status()).as(path).isIn(400, 403);
+      assertThat(sneaky.header("Content-Type")).startsWith("application/problem+json");
+    }
+    Answer metrics = api.get("/actuator/prometheus", REGISTRY.adminKey(), null);
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("dns_records_pending");
   }
 
-  private static byte[] key() {
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    key[0] |= 1;
-    return key;
+  @Test
+  void tomcatRefusalsAreProblemDetailsToo() {
+    ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+    Answer slash = api.get("/api/dns/a%2fb", REGISTRY.adminKey(), null);
+    assertThat(slash.status()).isEqualTo(400);
+    assertThat(slash.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(slash.body()).doesNotContain("<html");
+    Answer hugeHeader = api.get("/api/dns/alice", "x".repeat(9000), null);
+    assertThat(hugeHeader.status()).isBetween(400, 499);
+    assertThat(hugeHeader.body()).doesNotContain("<html");
+  }
+
+  @Test
+  void duplicateKeysAndCoercedScalarsAreRefused() {
+    ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+    String name = SharedFixtures.uniqueName("strict");
+    Account account = REGISTRY.createAccount(name, name, RunningRegistry.Product.JETSON);
+    EnrolledJetson jetson = REGISTRY.enrollJetson(account, key(), "jetson");
+    String t = jetson.deviceToken();
+    assertThat(api.update(t, "{\"subdomain\":\"" + name + "\",\"subdomain\":\"x\"}", null).status())
+        .isEqualTo(400);
+    assertThat(api.update(t, "{\"subdomain\":true}", null).status()).isEqualTo(400);
+    assertThat(api.update(t, "\uFEFF{\"subdomain\":\"" + name + "\"}", null).status())
+        .isEqualTo(400);
+  }
+
+  private static String key() {
+    return dev.spoq.common.wireguard.X25519.generate().publicKey().base64();
   }
 }

@@ -19,9 +19,7 @@ import dev.spoq.testsupport.postgres.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -163,9 +161,7 @@ class Rfc2136ServiceIT {
   private static EnrolledJetson enroll() {
     String name = SharedFixtures.uniqueName("bind");
     Account account = REGISTRY.createAccount(name, name, RunningRegistry.Product.JETSON);
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    key[0] |= 1;
-    return REGISTRY.enrollJetson(account, Base64.getEncoder().encodeToString(key), "jetson");
+    return REGISTRY.enrollJetson(
+        account, dev.spoq.common.wireguard.X25519.generate().publicKey().base64(), "jetson");
   }
 }
