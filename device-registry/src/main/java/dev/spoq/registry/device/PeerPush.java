@@ -76,7 +76,7 @@ class PeerPush {
         });
     waiters.computeIfAbsent(jetsonId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
     // A change committed between the version read and the registration must not be missed.
-    long again = peerSets.version(jetsonId);
+    long again = peerSets.currentVersion(jetsonId);
     if (again != version) {
       result.setResult(answer(jetsonId, ifNoneMatch, again));
     }
@@ -92,7 +92,7 @@ class PeerPush {
     if (set == null || set.isEmpty()) {
       return;
     }
-    long version = peerSets.version(jetsonId);
+    long version = peerSets.currentVersion(jetsonId);
     ResponseEntity<PeerSetResponse> changed = null;
     for (Waiter waiter : set) {
       if (!PeerSetService.matches(waiter.ifNoneMatch(), version)) {

@@ -2,9 +2,13 @@ package dev.spoq.registry.device;
 
 import dev.spoq.common.ipplan.WireGuardAddressPlan;
 import dev.spoq.registry.jetson.JetsonRepository;
+import dev.spoq.registry.push.PgNotifications;
 import dev.spoq.registry.wireguard.WireGuardConfigs;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -14,17 +18,57 @@ class PeerSetService {
 
   record PeerSet(UUID jetsonId, long version, List<WireGuardConfigs.Peer> peers) {}
 
+  private static final int MAX_CACHED_VERSIONS = 200_000;
+
   private final JetsonRepository jetsons;
   private final DeviceRepository devices;
+  private final PgNotifications notifications;
+  private final Map<UUID, Long> versions = new ConcurrentHashMap<>();
+  // Bumped by every invalidation: a version read across one is not cached (it may be stale).
+  private final AtomicLong invalidations = new AtomicLong();
 
-  PeerSetService(JetsonRepository jetsons, DeviceRepository devices) {
+  PeerSetService(
+      JetsonRepository jetsons, DeviceRepository devices, PgNotifications notifications) {
     this.jetsons = jetsons;
     this.devices = devices;
+    this.notifications = notifications;
+    notifications.subscribeCache(
+        PgNotifications.PEERS,
+        payload -> {
+          invalidations.incrementAndGet();
+          if (payload == null) {
+            versions.clear();
+          } else {
+            versions.remove(UUID.fromString(payload));
+          }
+        });
   }
 
-  /** A cheap read for the no-change poll. */
-  @Transactional(readOnly = true)
+  /**
+   * The no-change poll's read: from memory while this replica hears peer-set changes (a change on
+   * any replica drops the Jetson's entry), else from the database.
+   */
   long version(UUID jetsonId) {
+    if (!notifications.connected()) {
+      return jetsons.peerVersion(jetsonId);
+    }
+    Long cached = versions.get(jetsonId);
+    if (cached != null) {
+      return cached;
+    }
+    long generation = invalidations.get();
+    long version = jetsons.peerVersion(jetsonId);
+    if (versions.size() >= MAX_CACHED_VERSIONS) {
+      versions.clear();
+    }
+    if (invalidations.get() == generation) {
+      versions.put(jetsonId, version);
+    }
+    return version;
+  }
+
+  /** Always from the database (the long-poll's re-check, which must not miss a commit). */
+  long currentVersion(UUID jetsonId) {
     return jetsons.peerVersion(jetsonId);
   }
 

@@ -21,9 +21,11 @@ public class JetsonRepository {
       """;
 
   private final JdbcClient jdbc;
+  private final PgNotifications notifications;
 
-  JetsonRepository(JdbcClient jdbc) {
+  JetsonRepository(JdbcClient jdbc, PgNotifications notifications) {
     this.jdbc = jdbc;
+    this.notifications = notifications;
   }
 
   public Optional<Jetson> findById(UUID id) {
@@ -76,7 +78,7 @@ public class JetsonRepository {
   public void bumpPeerVersion(UUID id) {
     jdbc.sql("UPDATE jetson SET peer_version = peer_version + 1 WHERE id = ?").param(id).update();
     // Wakes the Jetson's peer long-polls on every replica when the transaction commits.
-    PgNotifications.notify(jdbc, PgNotifications.PEERS, id.toString());
+    notifications.announce(jdbc, PgNotifications.PEERS, id.toString());
   }
 
   public UUID insert(UUID accountId, String hostname, String publicKey) {

@@ -21,6 +21,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * PostgreSQL LISTEN/NOTIFY between registry replicas: one dedicated connection per replica (outside
@@ -43,6 +45,7 @@ public class PgNotifications implements SmartLifecycle {
   private final Environment environment;
   private final PushProperties properties;
   private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();
+  private final Map<String, List<Consumer<String>>> caches = new ConcurrentHashMap<>();
   private final ExecutorService workers =
       Executors.newFixedThreadPool(
           2,
@@ -64,9 +67,33 @@ public class PgNotifications implements SmartLifecycle {
     meters.more().counter("spoq.push.notifications.received", List.of(), received);
   }
 
-  /** Announces a change on {@code channel}; delivered to every replica when the caller commits. */
-  public static void notify(JdbcClient jdbc, String channel, String payload) {
+  /**
+   * Announces a change on {@code channel} in the caller's transaction: every replica hears it when
+   * the transaction commits, and this replica's cache subscribers ({@link #subscribeCache}) are
+   * told synchronously right after the commit, so the very next request here sees the change.
+   */
+  public void announce(JdbcClient jdbc, String channel, String payload) {
     jdbc.sql("SELECT pg_notify(?, ?)").params(channel, payload).query(Object.class).list();
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              for (Consumer<String> cache : caches.getOrDefault(channel, List.of())) {
+                safely(cache, payload);
+              }
+            }
+          });
+    }
+  }
+
+  /**
+   * Like {@link #subscribe}, for cache invalidation: called on the listener thread before the other
+   * subscribers are scheduled, and on the committing thread for this replica's own changes.
+   */
+  public void subscribeCache(String channel, Consumer<String> invalidate) {
+    caches.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(invalidate);
+    subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
   }
 
   /** Calls {@code onPayload} for each notification on {@code channel} (null: resynchronise). */
@@ -74,7 +101,10 @@ public class PgNotifications implements SmartLifecycle {
     subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(onPayload);
   }
 
-  /** Whether this replica currently listens (notifications from other replicas arrive). */
+  /**
+   * Whether this replica currently listens (notifications from other replicas arrive). Caches may
+   * be trusted only while it does.
+   */
   public boolean connected() {
     return connected;
   }
@@ -163,6 +193,9 @@ public class PgNotifications implements SmartLifecycle {
   }
 
   private void dispatch(String channel, String payload) {
+    for (Consumer<String> cache : caches.getOrDefault(channel, List.of())) {
+      safely(cache, payload);
+    }
     List<Consumer<String>> list = subscribers.getOrDefault(channel, List.of());
     for (Consumer<String> subscriber : list) {
       try {

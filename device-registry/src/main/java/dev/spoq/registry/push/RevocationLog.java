@@ -40,10 +40,12 @@ public class RevocationLog {
 
   private final JdbcClient jdbc;
   private final PushProperties properties;
+  private final PgNotifications notifications;
 
-  RevocationLog(JdbcClient jdbc, PushProperties properties) {
+  RevocationLog(JdbcClient jdbc, PushProperties properties, PgNotifications notifications) {
     this.jdbc = jdbc;
     this.properties = properties;
+    this.notifications = notifications;
   }
 
   /** Records a revocation in the caller's transaction (required) and announces it on commit. */
@@ -65,7 +67,7 @@ public class RevocationLog {
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void announce() {
-    PgNotifications.notify(jdbc, PgNotifications.REVOCATIONS, "");
+    notifications.announce(jdbc, PgNotifications.REVOCATIONS, "");
   }
 
   /** The newest event id, 0 when there is none. */

@@ -2,10 +2,13 @@ package dev.spoq.registry.security;
 
 import dev.spoq.common.token.Tokens;
 import dev.spoq.registry.config.RegistryProperties;
+import dev.spoq.registry.push.PgNotifications;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -20,12 +23,30 @@ public class Credentials {
   public static final String ENROLLMENT_CODE_PREFIX = "spoq_enr";
   public static final String API_KEY_PREFIX = "spoq_key";
 
+  private static final int MAX_CACHED_DEVICE_TOKENS = 200_000;
+
+  /** An active device token's owner, cached by token hash (see {@link #deviceToken}). */
+  private record DeviceOwner(
+      UUID tokenId, UUID jetsonId, UUID accountId, String username, String subdomain) {}
+
   private final JdbcClient jdbc;
+  private final PgNotifications notifications;
   private final Map<String, String> serviceByTokenHash = new HashMap<>();
   private final String bootstrapAdminKeyHash;
+  private final Map<String, DeviceOwner> deviceTokens = new ConcurrentHashMap<>();
+  // Bumped by every invalidation: an answer read across one is not cached (it may be stale).
+  private final AtomicLong invalidations = new AtomicLong();
 
-  Credentials(JdbcClient jdbc, RegistryProperties properties) {
+  Credentials(JdbcClient jdbc, RegistryProperties properties, PgNotifications notifications) {
     this.jdbc = jdbc;
+    this.notifications = notifications;
+    // Any revocation on any replica (or this one, right after its commit) empties the cache.
+    notifications.subscribeCache(
+        PgNotifications.REVOCATIONS,
+        payload -> {
+          invalidations.incrementAndGet();
+          deviceTokens.clear();
+        });
     properties
         .security()
         .serviceTokens()
@@ -74,10 +95,43 @@ public class Credentials {
         .optional();
   }
 
+  /**
+   * The Jetson an active device token belongs to. Active answers are cached while this replica
+   * hears revocations (LISTEN connection up): every revocation empties the cache, on this replica
+   * right after its commit, on the others when the notification arrives (milliseconds).
+   */
   public Optional<DeviceCaller> deviceToken(String token, String sourceIp) {
     if (!Tokens.looksValid(token) || !token.startsWith(DEVICE_TOKEN_PREFIX + "_")) {
       return Optional.empty();
     }
+    String hash = Tokens.hash(token);
+    boolean trusted = notifications.connected();
+    DeviceOwner cached = trusted ? deviceTokens.get(hash) : null;
+    if (cached == null) {
+      long generation = invalidations.get();
+      Optional<DeviceOwner> owner = lookupDeviceToken(hash);
+      if (owner.isEmpty()) {
+        return Optional.empty();
+      }
+      cached = owner.get();
+      if (trusted && invalidations.get() == generation) {
+        if (deviceTokens.size() >= MAX_CACHED_DEVICE_TOKENS) {
+          deviceTokens.clear();
+        }
+        deviceTokens.put(hash, cached);
+      }
+    }
+    return Optional.of(
+        new DeviceCaller(
+            cached.tokenId(),
+            cached.jetsonId(),
+            cached.accountId(),
+            cached.username(),
+            cached.subdomain(),
+            sourceIp));
+  }
+
+  private Optional<DeviceOwner> lookupDeviceToken(String hash) {
     return jdbc.sql(
             """
             SELECT t.id AS token_id, j.id AS jetson_id, a.id AS account_id, a.username, a.subdomain
@@ -86,16 +140,15 @@ public class Credentials {
             JOIN account a ON a.id = j.account_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND j.revoked_at IS NULL
             """)
-        .param(Tokens.hash(token))
+        .param(hash)
         .query(
             (rs, n) ->
-                new DeviceCaller(
+                new DeviceOwner(
                     rs.getObject("token_id", UUID.class),
                     rs.getObject("jetson_id", UUID.class),
                     rs.getObject("account_id", UUID.class),
                     rs.getString("username"),
-                    rs.getString("subdomain"),
-                    sourceIp))
+                    rs.getString("subdomain")))
         .optional();
   }
 
