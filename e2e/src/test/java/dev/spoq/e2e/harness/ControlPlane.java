@@ -249,6 +249,8 @@ public final class ControlPlane implements AutoCloseable {
     env.put("SPOQ_RELAY_PLUGINSECRET", pluginSecret);
     env.put("SPOQ_RELAY_FRPSAUTHTOKEN", frpsAuthToken);
     env.put("SPOQ_RELAY_CREDENTIALKEY", credentialKey);
+    // frps's admin API lives on the relay host's network here (in production: a private one).
+    env.put("SPOQ_RELAY_ADMINURL_ALLOWEDRANGES", "45.76.30.0/24");
     // Poll relays (frps admin API) often, so a relay is UP within seconds of frps starting.
     env.put("SPOQ_RELAY_HEALTH_INTERVAL", "3s");
     return env;
