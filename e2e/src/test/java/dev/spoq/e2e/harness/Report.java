@@ -113,12 +113,12 @@ public final class Report {
         .append("\n\n");
     out.append(
         String.format(
-            "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
+            "%-3s %-44s %-8s %-42s %-10s %-9s %s%n",
             "#", "scenario", "result", "path used", "handshake", "ssh RTT", "took"));
     for (Entry e : entries.values()) {
       out.append(
           String.format(
-              "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
+              "%-3s %-44s %-8s %-42s %-10s %-9s %s%n",
               e.number, e.title, e.status, e.path, e.handshake, e.sshRoundTrip, ms(e.duration)));
     }
     out.append(

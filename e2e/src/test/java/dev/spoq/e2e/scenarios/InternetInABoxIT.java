@@ -1203,8 +1203,12 @@ class InternetInABoxIT {
     String aliceKey = world.accountKey(Home.USER);
     world.createAccount("eve", "CLOUD");
     String eveKey = world.accountKey("eve");
-    Http.get(net.phone, connectUrl, eveKey).expect(403);
-    r.proved("another account's API key gets 403 for alice's connect answer");
+    String unknown = Http.get(net.phone, cp.relayUrl() + "/api/connect/nobody", eveKey).body();
+    Http.Response foreign = Http.get(net.phone, connectUrl, eveKey).expect(404);
+    assertThat(foreign.body().replace("nobody", Home.USER)).isEqualTo(unknown);
+    r.proved(
+        "another account's API key gets 404 for alice's connect answer, the same answer as for a"
+            + " name that does not exist");
 
     JsonNode[] before = new JsonNode[1];
     try {
