@@ -170,8 +170,17 @@ final class Topology implements AutoCloseable {
     String out =
         clientNs
             .tryExec(
-                "ping", "-n", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", "-s",
-                String.valueOf(size), target)
+                "ping",
+                "-n",
+                "-c",
+                String.valueOf(count),
+                "-i",
+                "0.2",
+                "-W",
+                "2",
+                "-s",
+                String.valueOf(size),
+                target)
             .output();
     Matcher m = Pattern.compile("(\\d+) received").matcher(out);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
