@@ -40,6 +40,7 @@ final class LocalSecrets {
     changed |= ensure(props, "frps-plugin-secret", "spoq_plg");
     changed |= ensure(props, "frps-auth-token", "spoq_frp");
     changed |= ensure(props, "relay-credential-key", "spoq_rck");
+    changed |= ensure(props, "coordinator-dns-token", "spoq_svc");
     if (changed) {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -72,6 +73,11 @@ final class LocalSecrets {
 
   String relayCredentialKey() {
     return values.getProperty("relay-credential-key");
+  }
+
+  /** relay-coordinator's token at dns-api (contract C6), distinct from its registry token. */
+  String coordinatorDnsToken() {
+    return values.getProperty("coordinator-dns-token");
   }
 
   String frpsAuthToken() {

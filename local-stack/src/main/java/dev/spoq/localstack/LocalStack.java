@@ -87,11 +87,17 @@ public final class LocalStack {
         List.of(
             new ServiceSpec("device-registry", port, registryConfig(secrets)),
             new ServiceSpec(
-                "dns-api", port + 1, clientConfig("dns-api", registryUrl, secrets, dnsConfig())),
+                "dns-api",
+                port + 1,
+                clientConfig("dns-api", registryUrl, secrets, dnsConfig(secrets))),
             new ServiceSpec(
                 "relay-coordinator",
                 port + 2,
-                clientConfig("relay-coordinator", registryUrl, secrets, relayConfig(secrets))),
+                clientConfig(
+                    "relay-coordinator",
+                    registryUrl,
+                    secrets,
+                    relayConfig(secrets, "http://127.0.0.1:" + (port + 1)))),
             new ServiceSpec(
                 "jump-router",
                 port + 3,
@@ -214,15 +220,21 @@ public final class LocalStack {
     return config;
   }
 
-  private static Map<String, Object> dnsConfig() {
-    return Map.of("spoq.dns.provider", "none");
+  private static Map<String, Object> dnsConfig(LocalSecrets secrets) {
+    return Map.of(
+        "spoq.dns.provider",
+        "none",
+        "spoq.dns.service-tokens.relay-coordinator",
+        secrets.coordinatorDnsToken());
   }
 
-  private static Map<String, Object> relayConfig(LocalSecrets secrets) {
+  private static Map<String, Object> relayConfig(LocalSecrets secrets, String dnsApiUrl) {
     return Map.of(
         "spoq.relay.plugin-secret", secrets.frpsPluginSecret(),
         "spoq.relay.frps-auth-token", secrets.frpsAuthToken(),
-        "spoq.relay.credential-key", secrets.relayCredentialKey());
+        "spoq.relay.credential-key", secrets.relayCredentialKey(),
+        "spoq.relay.connect.dns-api.base-url", dnsApiUrl,
+        "spoq.relay.connect.dns-api.service-token", secrets.coordinatorDnsToken());
   }
 
   private static Map<String, Object> jumpConfig(Path state) {

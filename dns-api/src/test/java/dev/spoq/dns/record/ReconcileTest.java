@@ -55,6 +55,39 @@ class ReconcileTest extends CloudflareBackedTest {
   }
 
   @Test
+  void aRevokedJetsonsRecordIsRemovedOnceTheProviderIsBack() {
+    Home home = newHome("gone");
+    assertThat(
+            api.update(home.token(), body(home.subdomain(), "73.45.52.1"), someClientAddress())
+                .status())
+        .isEqualTo(200);
+    CLOUDFLARE.stop();
+
+    REGISTRY.revokeJetson(home.jetson().jetsonId());
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        api.get("/api/dns/" + home.subdomain(), REGISTRY.adminKey(), null)
+                            .json()
+                            .path("state")
+                            .asString())
+                    .isEqualTo("removing"));
+    CLOUDFLARE.restart();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(CLOUDFLARE.records("A", home.fqdn())).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                api.get("/api/dns/" + home.subdomain(), REGISTRY.adminKey(), null).status() == 404);
+  }
+
+  @Test
   void theLatestOfSeveralUpdatesDuringAnOutageWins() {
     Home home = newHome("latest");
     CLOUDFLARE.stop();

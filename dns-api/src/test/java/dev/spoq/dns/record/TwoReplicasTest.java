@@ -29,7 +29,11 @@ class TwoReplicasTest {
   private static final int SOURCE_IP_LIMIT = 6;
 
   private static final RunningRegistry REGISTRY = SharedFixtures.registry();
-  private static final CloudflareStub CLOUDFLARE = SharedFixtures.cloudflare();
+
+  /** Its own stub: the other tests stop and restart the shared one. */
+  private static final CloudflareStub CLOUDFLARE =
+      new CloudflareStub("spoq.dev", SharedFixtures.CLOUDFLARE_TOKEN);
+
   private static final List<ConfigurableApplicationContext> REPLICAS = new ArrayList<>();
   private static TestPostgres.Database db;
 
@@ -64,6 +68,7 @@ class TwoReplicasTest {
   @AfterAll
   static void stopReplicas() {
     REPLICAS.forEach(ConfigurableApplicationContext::close);
+    CLOUDFLARE.close();
   }
 
   private static ApiClient client(int replica) {

@@ -67,7 +67,7 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
       health = health == null ? new Health(null, null, null, null) : health;
       usage = usage == null ? new Usage(null, null, null, null) : usage;
       plugin = plugin == null ? new Plugin(null, null) : plugin;
-      connect = connect == null ? new Connect(null) : connect;
+      connect = connect == null ? new Connect(null, null) : connect;
       scaling = scaling == null ? new Scaling(null) : scaling;
       frpc = frpc == null ? new Frpc(null, null, null, null, null, null) : frpc;
       adminUrl = adminUrl == null ? new AdminUrl(null) : adminUrl;
@@ -167,10 +167,36 @@ public record RelayProperties(String domain, Registry registry, Relay relay, Lim
 
   /**
    * @param statusMaxAge an agent status report older than this does not vouch for direct
+   * @param dnsApi where the connect answer reads the published DNS record (contract C6)
    */
-  public record Connect(Duration statusMaxAge) {
+  public record Connect(Duration statusMaxAge, DnsApi dnsApi) {
     public Connect {
       statusMaxAge = statusMaxAge == null ? Duration.ofMinutes(3) : statusMaxAge;
+      dnsApi = dnsApi == null ? new DnsApi(null, null, null, null) : dnsApi;
+    }
+  }
+
+  /**
+   * dns-api's internal read {@code GET /internal/v1/dns/{subdomain}}. Without a base URL the
+   * connect answer never offers direct (nothing vouches for the published address).
+   *
+   * @param baseUrl dns-api's base URL, e.g. {@code http://dns-api:8082}; empty = not configured
+   * @param serviceToken this service's token at dns-api ({@code
+   *     spoq.dns.service-tokens.relay-coordinator} there)
+   * @param connectTimeout TCP connect timeout towards dns-api
+   * @param timeout whole-request timeout towards dns-api
+   */
+  public record DnsApi(
+      String baseUrl, String serviceToken, Duration connectTimeout, Duration timeout) {
+    public DnsApi {
+      baseUrl = baseUrl == null ? "" : baseUrl.trim();
+      serviceToken = serviceToken == null ? "" : serviceToken.trim();
+      connectTimeout = connectTimeout == null ? Duration.ofSeconds(1) : connectTimeout;
+      timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
+    }
+
+    public boolean configured() {
+      return !baseUrl.isEmpty() && !serviceToken.isEmpty();
     }
   }
 

@@ -20,10 +20,11 @@ import org.springframework.stereotype.Service;
 /**
  * Which endpoints a client should try now, in order, with the reason for each. Direct ({@code
  * <subdomain>.<domain>:<upnp.external_port>}) is offered when the agent's last status report is
- * recent and says the UPnP mapping is active and DNS points at the router's public address. The
- * relay endpoint ({@code <relay host>:<remote port>}) is offered whenever the Jetson has a relay
- * assignment on a relay that is not down. Relay goes first when the agent itself reports {@code
- * connection.mode: "relay"} (direct is not carrying its traffic), otherwise direct goes first.
+ * recent and says the UPnP mapping is active, and dns-api (not the report) says the name is
+ * published on the direct path at the router's public address. The relay endpoint ({@code <relay
+ * host>:<remote port>}) is offered whenever the Jetson has a relay assignment on a relay that is
+ * not down. Relay goes first when the agent itself reports {@code connection.mode: "relay"} (direct
+ * is not carrying its traffic), otherwise direct goes first.
  */
 @Service
 class ConnectionDecisionService {
@@ -34,14 +35,17 @@ class ConnectionDecisionService {
   private final Duration maxAge;
   private final Clock clock;
   private final RelaySessions sessions;
+  private final PublishedDns publishedDns;
 
   ConnectionDecisionService(
       AssignmentRepository assignments,
       RelayRepository relays,
       RelayProperties properties,
       Clock clock,
-      RelaySessions sessions) {
+      RelaySessions sessions,
+      PublishedDns publishedDns) {
     this.sessions = sessions;
+    this.publishedDns = publishedDns;
     this.assignments = assignments;
     this.relays = relays;
     this.domain = properties.domain();
@@ -55,6 +59,7 @@ class ConnectionDecisionService {
       String host,
       int port,
       String endpoint,
+      String address,
       String reason,
       String relayId,
       String region) {}
@@ -92,9 +97,77 @@ class ConnectionDecisionService {
         r.publicHost(),
         r.wgPort(),
         Relay.hostPort(r.publicHost(), r.wgPort()),
+        null,
         why,
         r.id(),
         r.region());
+  }
+
+  /**
+   * Direct at the address dns-api publishes for the name (contract C6), never at an address the
+   * agent merely reported: the published record must be applied, on the direct path, and equal to
+   * the router's public address the agent reported (else the UPnP port is not on that address).
+   * When dns-api cannot be asked, direct is not offered (fail safe): the relay still is.
+   */
+  private Endpoint directAtPublishedAddress(
+      JetsonSummary jetson, String fqdn, StatusFacts facts, long age, List<String> notes) {
+    PublishedDns.Answer answer = publishedDns.lookup(jetson.subdomain());
+    if (answer.unavailable() != null) {
+      notes.add(
+          "direct not offered: the published address of "
+              + fqdn
+              + " cannot be confirmed ("
+              + answer.unavailable()
+              + ")");
+      return null;
+    }
+    PublishedDns.Record record = answer.record();
+    if (record == null || record.published() == null) {
+      notes.add("direct not offered: dns-api publishes no address for " + fqdn + " yet");
+      return null;
+    }
+    String published = record.published().getHostAddress();
+    if (!"applied".equals(record.state())) {
+      notes.add("direct not offered: the DNS change for " + fqdn + " is not applied yet");
+      return null;
+    }
+    if (!"direct".equals(record.path())) {
+      notes.add(
+          "direct not offered: "
+              + fqdn
+              + " is published on the "
+              + record.path()
+              + " path ("
+              + published
+              + ")");
+      return null;
+    }
+    if (!record.published().equals(PublishedDns.literal(facts.externalIp()))) {
+      notes.add(
+          "direct not offered: DNS for "
+              + fqdn
+              + " publishes "
+              + published
+              + ", which does not match the router's public address");
+      return null;
+    }
+    return new Endpoint(
+        "direct",
+        fqdn,
+        facts.externalPort(),
+        Relay.hostPort(fqdn, facts.externalPort()),
+        published,
+        "agent reported "
+            + age
+            + " s ago: UPnP mapping active on external port "
+            + facts.externalPort()
+            + "; dns-api publishes "
+            + fqdn
+            + " at "
+            + published
+            + ("direct".equals(facts.mode()) ? "; its peers currently connect directly" : ""),
+        null,
+        null);
   }
 
   Decision decide(JetsonSummary jetson, Optional<JetsonStatus> status) {
@@ -121,31 +194,8 @@ class ConnectionDecisionService {
         notes.add("direct not offered: the agent reports no active UPnP port mapping");
       } else if (facts.externalPort() == null || !facts.externalIpValid()) {
         notes.add("direct not offered: the report lacks a valid upnp.external_ip/external_port");
-      } else if (!facts.dnsMatchesPublicIp()) {
-        notes.add(
-            "direct not offered: DNS for "
-                + fqdn
-                + " does not point at the router's public address");
       } else {
-        direct =
-            new Endpoint(
-                "direct",
-                fqdn,
-                facts.externalPort(),
-                Relay.hostPort(fqdn, facts.externalPort()),
-                "agent reported "
-                    + age
-                    + " s ago: UPnP mapping active on external port "
-                    + facts.externalPort()
-                    + " and "
-                    + fqdn
-                    + " points at the public address "
-                    + facts.externalIp()
-                    + ("direct".equals(facts.mode())
-                        ? "; its peers currently connect directly"
-                        : ""),
-                null,
-                null);
+        direct = directAtPublishedAddress(jetson, fqdn, facts, age, notes);
       }
     }
 
@@ -177,6 +227,7 @@ class ConnectionDecisionService {
                   r.publicHost(),
                   port,
                   Relay.hostPort(r.publicHost(), port),
+                  null,
                   why,
                   r.id(),
                   r.region());

@@ -2,6 +2,7 @@ package dev.spoq.relay.relayserver;
 
 import dev.spoq.relay.assignment.RelayCredentials;
 import dev.spoq.relay.config.RelaySecrets;
+import dev.spoq.relay.protocol.SessionKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -222,4 +222,30 @@ class AuthHardeningTest extends RelayServiceTest {
     body.put("region", true);
     assertThat(call("POST", "/api/relays", admin(), body).status()).isEqualTo(400);
   }
+
+  @Test
+  void behindTheProxyTheLimitIsPerForwardedClient() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, Integer> badFrom =
+        client -> {
+          try {
+            return http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/api/relays"))
+                        .header("Authorization", "Bearer " + randomToken("spoq_key"))
+                        .header("X-Forwarded-For", client)
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    for (int i = 0; i < 5; i++) {
+      assertThat(badFrom.apply("81.2.69.5")).isEqualTo(401);
+    }
+    assertThat(badFrom.apply("81.2.69.5")).isEqualTo(429);
+    // another client behind the same proxy is not locked out
+    assertThat(badFrom.apply("81.2.69.6")).isEqualTo(401);
+  }
 }

@@ -5,7 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spoq.common.registry.JetsonStatus;
 import dev.spoq.common.registry.JetsonSummary;
 import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.relay.assignment.AssignmentRepository;
+import dev.spoq.relay.config.RelayProperties;
+import dev.spoq.relay.fleet.RelayRepository;
+import dev.spoq.relay.relayserver.RelaySessions;
 import dev.spoq.relay.support.RelayServiceTest;
+import dev.spoq.relay.support.RunningDnsApi;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +25,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code GET /api/connect/{subdomain}} with status reports the agent PUT into the real registry.
+ * {@code GET /api/connect/{subdomain}} with status reports the agent PUT into the real registry and
+ * DNS records the agent published through the real dns-api (contract C6).
  */
 class ConnectDecisionTest extends RelayServiceTest {
 
   @Autowired ConnectionDecisionService decisions;
+  @Autowired AssignmentRepository assignmentRepository;
+  @Autowired RelayRepository relayRepository;
+  @Autowired RelayProperties properties;
+  @Autowired RelaySessions relaySessions;
 
   private RunningRegistry.EnrolledJetson alice;
   private JsonNode assignment;
@@ -51,8 +65,15 @@ class ConnectDecisionTest extends RelayServiceTest {
     return answer.json();
   }
 
+  private void published(String ip, String path) {
+    assertThat(RunningDnsApi.get().publish(alice.deviceToken(), alice.subdomain(), ip, path))
+        .as("dns-api applied the update")
+        .isEqualTo(200);
+  }
+
   @Test
-  void directFirstWhenUpnpActiveAndDnsMatchesThenRelay() {
+  void directFirstWhenUpnpActiveAndDnsApiPublishesThePublicAddressThenRelay() {
+    published("81.2.69.23", null);
     registry()
         .reportStatus(
             alice.deviceToken(), report("active", "81.2.69.23", 51999, "81.2.69.23", null));
@@ -62,8 +83,10 @@ class ConnectDecisionTest extends RelayServiceTest {
     assertThat(endpoints.get(0).get("type").asString()).isEqualTo("direct");
     assertThat(endpoints.get(0).get("endpoint").asString())
         .isEqualTo(alice.subdomain() + ".spoq.dev:51999");
+    assertThat(endpoints.get(0).get("address").asString()).isEqualTo("81.2.69.23");
     assertThat(endpoints.get(0).get("reason").asString())
         .contains("UPnP mapping active")
+        .contains("dns-api publishes")
         .contains("81.2.69.23");
     assertThat(endpoints.get(1).get("type").asString()).isEqualTo("relay");
     assertThat(endpoints.get(1).get("endpoint").asString())
@@ -76,13 +99,15 @@ class ConnectDecisionTest extends RelayServiceTest {
 
   @Test
   void onlyRelayWhenDnsDoesNotMatchOrUpnpInactive() {
+    published("81.2.69.9", null);
     registry()
         .reportStatus(
             alice.deviceToken(), report("active", "81.2.69.23", 51820, "81.2.69.9", null));
     JsonNode d = connect(accountOf(alice).apiKey());
     assertThat(d.get("endpoints").size()).isEqualTo(1);
     assertThat(d.get("endpoints").get(0).get("type").asString()).isEqualTo("relay");
-    assertThat(d.get("notes").toString()).contains("does not point at the router");
+    assertThat(d.get("notes").toString())
+        .contains("publishes 81.2.69.9, which does not match the router's public address");
 
     registry()
         .reportStatus(
@@ -94,6 +119,7 @@ class ConnectDecisionTest extends RelayServiceTest {
 
   @Test
   void relayFirstWhenTheAgentSaysItIsOnTheRelayPath() {
+    published("81.2.69.23", null);
     registry()
         .reportStatus(
             alice.deviceToken(), report("active", "81.2.69.23", 51820, "81.2.69.23", "relay"));
@@ -104,6 +130,7 @@ class ConnectDecisionTest extends RelayServiceTest {
 
   @Test
   void noReportOrStaleReportMeansNoDirect() throws Exception {
+    published("81.2.69.23", null);
     JsonNode d = connect(accountOf(alice).apiKey());
     assertThat(d.get("endpoints").size()).isEqualTo(1);
     assertThat(d.get("notes").toString()).contains("has not reported");
@@ -131,6 +158,127 @@ class ConnectDecisionTest extends RelayServiceTest {
     assertThat(fresh.endpoints())
         .extracting(ConnectionDecisionService.Endpoint::type)
         .containsExactly("direct", "relay");
+  }
+
+  @Test
+  void theAgentsReportAloneNeverVouchesForDirect() {
+    // The report claims UPnP and DNS agree on a public address, but dns-api never published it.
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("active", "81.2.69.44", 51999, "81.2.69.44", "direct"));
+
+    JsonNode d = connect(accountOf(alice).apiKey());
+
+    assertThat(d.get("endpoints").size()).isEqualTo(1);
+    assertThat(d.get("endpoints").get(0).get("type").asString()).isEqualTo("relay");
+    assertThat(d.get("notes").toString())
+        .contains("dns-api publishes no address for " + alice.subdomain() + ".spoq.dev");
+  }
+
+  @Test
+  void aNamePublishedOnTheRelayPathGetsNoDirectOffer() {
+    published("81.2.69.23", null);
+    published("45.76.30.2", "relay");
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("active", "45.76.30.2", 51999, "45.76.30.2", null));
+
+    JsonNode d = connect(accountOf(alice).apiKey());
+
+    assertThat(d.get("endpoints").size()).isEqualTo(1);
+    assertThat(d.get("endpoints").get(0).get("type").asString()).isEqualTo("relay");
+    assertThat(d.get("notes").toString()).contains("is published on the relay path (45.76.30.2)");
+  }
+
+  @Test
+  void withoutDnsApiThereIsNoDirectOfferButTheRelayStays() throws Exception {
+    published("81.2.69.23", null);
+    registry()
+        .reportStatus(
+            alice.deviceToken(), report("active", "81.2.69.23", 51999, "81.2.69.23", null));
+    JetsonSummary summary = summaryOf(alice);
+    Optional<JetsonStatus> status =
+        Optional.of(
+            new JetsonStatus(
+                Instant.now(),
+                JSON.valueToTree(report("active", "81.2.69.23", 51999, "81.2.69.23", null))));
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+
+    var unreachable =
+        decisionsAskingDnsApiAt("http://127.0.0.1:" + closedPort, RunningDnsApi.COORDINATOR_TOKEN)
+            .decide(summary, status);
+    var wrongToken =
+        decisionsAskingDnsApiAt(RunningDnsApi.get().baseUrl(), "svc-not-the-coordinator")
+            .decide(summary, status);
+    var notConfigured = decisionsAskingDnsApiAt("", "").decide(summary, status);
+    var configured = decisions.decide(summary, status);
+
+    assertThat(configured.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("direct", "relay");
+    assertThat(unreachable.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("relay");
+    assertThat(unreachable.notes()).anyMatch(n -> n.contains("dns-api is unreachable"));
+    assertThat(wrongToken.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("relay");
+    assertThat(wrongToken.notes()).anyMatch(n -> n.contains("dns-api answered HTTP 401"));
+    assertThat(notConfigured.endpoints())
+        .extracting(ConnectionDecisionService.Endpoint::type)
+        .containsExactly("relay");
+    assertThat(notConfigured.notes()).anyMatch(n -> n.contains("dns-api is not configured"));
+  }
+
+  @Test
+  void aSilentDnsApiCostsAtMostTheTimeout() throws Exception {
+    JetsonSummary summary = summaryOf(alice);
+    Optional<JetsonStatus> status =
+        Optional.of(
+            new JetsonStatus(
+                Instant.now(),
+                JSON.valueToTree(report("active", "81.2.69.23", 51999, "81.2.69.23", null))));
+    // Accepts TCP connections (backlog) and never answers.
+    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      var decision =
+          decisionsAskingDnsApiAt(
+                  "http://127.0.0.1:" + silent.getLocalPort(), RunningDnsApi.COORDINATOR_TOKEN)
+              .decide(summary, status);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(decision.endpoints())
+          .extracting(ConnectionDecisionService.Endpoint::type)
+          .containsExactly("relay");
+      assertThat(decision.notes()).anyMatch(n -> n.contains("dns-api is unreachable"));
+      assertThat(millis).isBetween(400L, 3_000L);
+    }
+  }
+
+  private ConnectionDecisionService decisionsAskingDnsApiAt(String baseUrl, String token) {
+    return new ConnectionDecisionService(
+        assignmentRepository,
+        relayRepository,
+        properties,
+        Clock.systemUTC(),
+        relaySessions,
+        new PublishedDns(
+            new RelayProperties.DnsApi(
+                baseUrl, token, Duration.ofMillis(500), Duration.ofMillis(500))));
+  }
+
+  private static JetsonSummary summaryOf(RunningRegistry.EnrolledJetson jetson) {
+    return new JetsonSummary(
+        jetson.jetsonId(),
+        jetson.accountId(),
+        jetson.username(),
+        jetson.subdomain(),
+        jetson.fqdn(),
+        jetson.publicKey(),
+        false);
   }
 
   @Test

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.common.token.Tokens;
 import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.relay.protocol.SessionKeys;
 import dev.spoq.relay.support.RelayServiceTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -89,11 +87,9 @@ class RelayServerApiTest extends RelayServiceTest {
     }
   }
 
-  private static String sessionKey(String credential) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(credential.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return Base64.getEncoder()
-        .encodeToString(mac.doFinal("spoq-relay-session-v1".getBytes(StandardCharsets.US_ASCII)));
+  /** C1 as relay-server and the agent compute it: the shared relay-protocol derivation. */
+  private static String sessionKey(String credential) {
+    return Base64.getEncoder().encodeToString(SessionKeys.derive(credential));
   }
 
   @Test

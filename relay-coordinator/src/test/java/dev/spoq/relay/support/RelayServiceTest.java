@@ -33,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Base of the service-level tests: the relay coordinator on a random port, on a fresh real
- * PostgreSQL database, talking to a real device registry ({@link SharedRegistry}). Every subclass
- * shares the one Spring context; relay tables are emptied before each test. Scheduled polling is
- * off: tests drive {@link HealthPoller#pollAll()} and the scraper themselves.
+ * PostgreSQL database, talking to a real device registry ({@link SharedRegistry}) and a real
+ * dns-api ({@link RunningDnsApi}). Every subclass shares the one Spring context; relay tables are
+ * emptied before each test. Scheduled polling is off: tests drive {@link HealthPoller#pollAll()}
+ * and the scraper themselves.
  */
 @SpringBootTest(
     classes = RelayCoordinatorApplication.class,
@@ -73,6 +74,10 @@ public abstract class RelayServiceTest {
     RunningRegistry registry = SharedRegistry.get();
     properties.add("spoq.registry.base-url", registry::baseUrl);
     properties.add("spoq.registry.service-token", () -> registry.serviceToken("relay-coordinator"));
+    RunningDnsApi dnsApi = RunningDnsApi.get();
+    properties.add("spoq.relay.connect.dns-api.base-url", dnsApi::baseUrl);
+    properties.add(
+        "spoq.relay.connect.dns-api.service-token", () -> RunningDnsApi.COORDINATOR_TOKEN);
   }
 
   @LocalServerPort protected int port;
