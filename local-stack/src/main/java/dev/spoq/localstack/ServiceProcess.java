@@ -58,7 +58,7 @@ final class ServiceProcess implements AutoCloseable {
 
   /**
    * Small, quick-starting JVMs; the jump-router keeps the C2 compiler, whose AES-GCM intrinsics
-   * carry its SSH throughput (C1 alone has none: jump-router/README.md "Benchmarks").
+   * carry its SSH throughput (jump-router/README.md "Benchmarks").
    */
   static List<String> jvmFlags(String service) {
     if ("jump-router".equals(service)) {
