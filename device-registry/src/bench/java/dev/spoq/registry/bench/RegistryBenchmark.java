@@ -51,9 +51,26 @@ public final class RegistryBenchmark {
             .property("spring.datasource.hikari.maximum-pool-size", "20")
             .property("logging.level.root", "WARN")
             .property("logging.level.audit", "WARN")
+            .properties(registryProperties())
             .start()) {
       new RegistryBenchmark(registry).run(requests, creations);
     }
+  }
+
+  /** {@code -Dbench.registry.<property>=<value>} passes a property to the registry. */
+  private static Map<String, String> registryProperties() {
+    Map<String, String> props = new java.util.TreeMap<>();
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith("bench.registry.")) {
+                props.put(k.toString().substring("bench.registry.".length()), v.toString());
+              }
+            });
+    if (!props.isEmpty()) {
+      System.out.println("registry properties: " + props);
+    }
+    return props;
   }
 
   private void run(int requests, int creations) throws Exception {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,8 +28,14 @@ class PeerSetService {
   // Bumped by every invalidation: a version read across one is not cached (it may be stale).
   private final AtomicLong invalidations = new AtomicLong();
 
+  private final boolean cacheEnabled;
+
   PeerSetService(
-      JetsonRepository jetsons, DeviceRepository devices, PgNotifications notifications) {
+      JetsonRepository jetsons,
+      DeviceRepository devices,
+      PgNotifications notifications,
+      @Value("${spoq.push.local-caches:true}") boolean cacheEnabled) {
+    this.cacheEnabled = cacheEnabled;
     this.jetsons = jetsons;
     this.devices = devices;
     this.notifications = notifications;
@@ -49,7 +56,7 @@ class PeerSetService {
    * any replica drops the Jetson's entry), else from the database.
    */
   long version(UUID jetsonId) {
-    if (!notifications.connected()) {
+    if (!cacheEnabled || !notifications.connected()) {
       return jetsons.peerVersion(jetsonId);
     }
     Long cached = versions.get(jetsonId);

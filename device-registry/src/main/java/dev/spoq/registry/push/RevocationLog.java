@@ -83,11 +83,14 @@ public class RevocationLog {
         .list();
   }
 
-  /** Drops events past the retention; once per period across all replicas (ShedLock). */
+  /**
+   * Drops events past the retention; once per period across all replicas (ShedLock: the lock is
+   * held at least 5 minutes, so the other replicas' runs in the same period are skipped).
+   */
   @Scheduled(fixedDelayString = "${spoq.push.prune-interval:PT1H}", initialDelay = 60_000)
-  @SchedulerLock(name = "revocation-feed-prune", lockAtMostFor = "PT10M")
-  public int prune() {
-    return jdbc.sql("DELETE FROM revocation_event WHERE at < now() - make_interval(secs => ?)")
+  @SchedulerLock(name = "revocation-feed-prune", lockAtMostFor = "PT10M", lockAtLeastFor = "PT5M")
+  public void prune() {
+    jdbc.sql("DELETE FROM revocation_event WHERE at < now() - make_interval(secs => ?)")
         .param((double) properties.revocationRetention().toSeconds())
         .update();
   }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -37,9 +38,16 @@ public class Credentials {
   // Bumped by every invalidation: an answer read across one is not cached (it may be stale).
   private final AtomicLong invalidations = new AtomicLong();
 
-  Credentials(JdbcClient jdbc, RegistryProperties properties, PgNotifications notifications) {
+  private final boolean cacheEnabled;
+
+  Credentials(
+      JdbcClient jdbc,
+      RegistryProperties properties,
+      PgNotifications notifications,
+      @Value("${spoq.push.local-caches:true}") boolean cacheEnabled) {
     this.jdbc = jdbc;
     this.notifications = notifications;
+    this.cacheEnabled = cacheEnabled;
     // Any revocation on any replica (or this one, right after its commit) empties the cache.
     notifications.subscribeCache(
         PgNotifications.REVOCATIONS,
@@ -105,7 +113,7 @@ public class Credentials {
       return Optional.empty();
     }
     String hash = Tokens.hash(token);
-    boolean trusted = notifications.connected();
+    boolean trusted = cacheEnabled && notifications.connected();
     DeviceOwner cached = trusted ? deviceTokens.get(hash) : null;
     if (cached == null) {
       long generation = invalidations.get();

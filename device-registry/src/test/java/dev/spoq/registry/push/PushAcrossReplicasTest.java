@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -345,6 +346,34 @@ class PushAcrossReplicasTest {
       assertThat(feed.healthy()).isFalse();
       assertThat(authenticator.ttl()).isEqualTo(Duration.ofSeconds(2));
     }
+  }
+
+  @Test
+  void thePruneJobRunsOnceAcrossReplicasPerPeriod() {
+    JdbcClient jdbc = a.context().getBean(JdbcClient.class);
+    String insertOld =
+        "INSERT INTO revocation_event (kind, at) VALUES ('SSH_KEY', now() - interval '30 days') RETURNING id";
+    long first = jdbc.sql(insertOld).query(Long.class).single();
+    a.context().getBean(RevocationLog.class).prune();
+    assertThat(exists(jdbc, first)).as("A pruned").isFalse();
+    // B runs in the same period: ShedLock skips it, so an old row written now survives
+    long second = jdbc.sql(insertOld).query(Long.class).single();
+    b.context().getBean(RevocationLog.class).prune();
+    assertThat(exists(jdbc, second)).as("B skipped").isTrue();
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM shedlock WHERE name = 'revocation-feed-prune'")
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    jdbc.sql("DELETE FROM revocation_event WHERE id = ?").param(second).update();
+  }
+
+  private static boolean exists(JdbcClient jdbc, long id) {
+    return jdbc.sql("SELECT count(*) FROM revocation_event WHERE id = ?")
+            .param(id)
+            .query(Long.class)
+            .single()
+        > 0;
   }
 
   // ---- helpers ----
