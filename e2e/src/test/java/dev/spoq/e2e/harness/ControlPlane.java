@@ -36,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
   private final String dnsToken = Tokens.generate("spoq_svc");
   private final String relayToken = Tokens.generate("spoq_svc");
   private final String jumpToken = Tokens.generate("spoq_svc");
+  private final String coordinatorDnsToken = Tokens.generate("spoq_svc");
   private final String pluginSecret = Tokens.generate("spoq_plg");
   private final String frpsAuthToken = Tokens.generate("spoq_frp");
   private final String credentialKey = Tokens.generate("spoq_crk");
@@ -239,6 +240,8 @@ public final class ControlPlane implements AutoCloseable {
     env.put("SPOQ_DNS_RFC2136_KEYNAME", Bind.KEY_NAME);
     env.put("SPOQ_DNS_RFC2136_KEYSECRET", bind.keySecret());
     env.put("SPOQ_DNS_RFC2136_KEYALGORITHM", Bind.KEY_ALGORITHM);
+    // The connect answer reads the published record (contract C6) with its own token.
+    env.put("SPOQ_DNS_SERVICETOKENS_RELAYCOORDINATOR", coordinatorDnsToken);
     // Believe X-Forwarded-For only from the TLS proxy (nginx on the cloud host).
     env.put("SPOQ_DNS_TRUSTEDPROXIES", h.trustedProxy);
     return env;
@@ -249,6 +252,8 @@ public final class ControlPlane implements AutoCloseable {
     env.put("SPOQ_RELAY_PLUGINSECRET", pluginSecret);
     env.put("SPOQ_RELAY_FRPSAUTHTOKEN", frpsAuthToken);
     env.put("SPOQ_RELAY_CREDENTIALKEY", credentialKey);
+    env.put("SPOQ_RELAY_CONNECT_DNSAPI_BASEURL", "http://" + h.balancer + ":" + DNS_PORT);
+    env.put("SPOQ_RELAY_CONNECT_DNSAPI_SERVICETOKEN", coordinatorDnsToken);
     // frps's admin API lives on the relay host's network here (in production: a private one).
     env.put("SPOQ_RELAY_ADMINURL_ALLOWEDRANGES", "45.76.30.0/24");
     // Poll relays (frps admin API) often, so a relay is UP within seconds of frps starting.
