@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end demonstration ("internet in a box"): builds the four services and the Jetson agent
-# (tests skipped), then runs the e2e harness, which creates network namespaces (an internet core,
+# and relay-server (tests skipped), then runs the e2e harness, which creates network namespaces (an internet core,
 # a cloud with the control plane, a home router with NAT + miniupnpd, the Jetson running the real
 # agent, a phone behind carrier-grade NAT, a relay host, BIND), runs every scenario and tears it
 # all down. Prints the readable report at the end (also in e2e/target/e2e-report.txt).
@@ -16,13 +16,15 @@ Usage: scripts/e2e-demo.sh [--only TAGS] [--no-build]
 
   --only TAGS   run only some scenarios, comma-separated JUnit tags:
                 direct (1), ip-change (2), relay (3), cloud (4), lockdown (5),
-                control-plane-down (6), topology (the namespace internet alone)
+                control-plane-down (6), proxy (7), stock-client (8),
+                replica-loss (9), topology (the namespace internet alone)
   --no-build    use the jars already built (skip the Maven install of the services)
   -h, --help    this text
 
 The report (path used, handshake time, SSH round trip per scenario) is printed at the end and
-written to e2e/target/e2e-report.txt. Scenario 3 needs frps/frpc on PATH to go through the relay;
-without them it reports why it was skipped.
+written to e2e/target/e2e-report.txt. Scenario 3 (frp relay kind) needs frps/frpc on PATH to go
+through frp; without them it reports why it was skipped. Scenario 8 (stock client) goes through
+relay-server, which the build makes.
 USAGE
 }
 

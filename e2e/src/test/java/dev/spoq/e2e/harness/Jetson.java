@@ -35,6 +35,7 @@ public final class Jetson implements AutoCloseable {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<String> jvmOptions;
   private ManagedProcess agent;
+  private int runs;
 
   /**
    * @param settings agent settings for this simulated internet ({@code registry.url},
@@ -56,16 +57,7 @@ public final class Jetson implements AutoCloseable {
     this.dir = workDir.resolve("jetson");
     this.wgInterface = "wgj" + NetworkNamespace.randomSuffix(4);
     this.jar = Jars.snapshot("jetson-agent", workDir);
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("state-dir", dir.resolve("state").toString());
-    all.put("wireguard.interface", wgInterface);
-    all.put("wireguard.config-dir", dir.resolve("wireguard").toString());
-    all.put("wireguard.implementation", "wireguard-go");
-    all.putAll(settings);
-    all.forEach(
-        (key, value) ->
-            env.put("SPOQ_AGENT_" + key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"), value));
-    env.put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+    useSettings(settings);
     this.config = dir.resolve("agent.toml");
     try {
       Files.createDirectories(dir.resolve("state"));
@@ -77,6 +69,26 @@ public final class Jetson implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Replaces the environment overrides (on top of the shipped agent.toml) for the next {@code spoq}
+   * run; what is not given falls back to the shipped defaults. The Jetson's own paths and interface
+   * stay.
+   */
+  public Jetson useSettings(Map<String, String> settings) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("state-dir", dir.resolve("state").toString());
+    all.put("wireguard.interface", wgInterface);
+    all.put("wireguard.config-dir", dir.resolve("wireguard").toString());
+    all.put("wireguard.implementation", "wireguard-go");
+    all.putAll(settings);
+    env.clear();
+    all.forEach(
+        (key, value) ->
+            env.put("SPOQ_AGENT_" + key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"), value));
+    env.put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+    return this;
   }
 
   private List<String> spoq(String... args) {
@@ -108,7 +120,9 @@ public final class Jetson implements AutoCloseable {
 
   /** {@code spoq run}: the daemon the systemd unit starts. */
   public Jetson start() {
-    agent = ns.start("spoq-agent", spoq("run"), dir.resolve("agent.log"), daemonEnv());
+    runs++;
+    Path log = dir.resolve(runs == 1 ? "agent.log" : "agent-" + runs + ".log");
+    agent = ns.start("spoq-agent", spoq("run"), log, daemonEnv());
     Wait.until(
         "agent status API",
         Duration.ofSeconds(60),

@@ -30,6 +30,8 @@ public final class PostgresBridge implements AutoCloseable {
   private final Path socket;
   private final ManagedProcess forwarder;
   private final Thread acceptor;
+  private final Path workDir;
+  private final List<ManagedProcess> extraForwarders = new java.util.ArrayList<>();
 
   public PostgresBridge(NetworkNamespace ns, Path workDir) {
     database = TestPostgres.newDatabase("e2e");
@@ -61,7 +63,12 @@ public final class PostgresBridge implements AutoCloseable {
             "pg-bridge");
     acceptor.setDaemon(true);
     acceptor.start();
-    forwarder =
+    this.workDir = workDir;
+    forwarder = forwarder(ns);
+  }
+
+  private ManagedProcess forwarder(NetworkNamespace ns) {
+    ManagedProcess p =
         ns.start(
             "pg-forwarder",
             List.of(
@@ -75,8 +82,17 @@ public final class PostgresBridge implements AutoCloseable {
                 "127.0.0.1",
                 String.valueOf(PORT),
                 socket.toString()),
-            workDir.resolve("logs/pg-forwarder.log"));
-    Ports.awaitTcp(ns, PORT, forwarder, Duration.ofSeconds(30));
+            workDir.resolve("logs/pg-forwarder-" + ns.name() + ".log"));
+    Ports.awaitTcp(ns, PORT, p, Duration.ofSeconds(30));
+    return p;
+  }
+
+  /**
+   * Makes the same database reachable as {@code 127.0.0.1:5432} in another namespace too (another
+   * cloud host); the forwarder ends with that namespace or with {@link #close()}.
+   */
+  public synchronized void forwardInto(NetworkNamespace ns) {
+    extraForwarders.add(forwarder(ns));
   }
 
   /** JDBC URL as seen from inside the namespace. */
@@ -96,6 +112,7 @@ public final class PostgresBridge implements AutoCloseable {
 
   @Override
   public void close() {
+    extraForwarders.forEach(ManagedProcess::close);
     forwarder.close();
     try {
       unixServer.close();

@@ -29,6 +29,7 @@ public final class Report {
     String sshRoundTrip = "-";
     Duration duration = Duration.ZERO;
     final List<String> proved = new ArrayList<>();
+    final List<String> steps = new ArrayList<>();
     String reason;
 
     Entry(String number, String title) {
@@ -48,6 +49,14 @@ public final class Report {
 
     public Entry sshRoundTrip(Duration d) {
       this.sshRoundTrip = ms(d);
+      return this;
+    }
+
+    /** One timed step of a multi-step scenario: what happened, the path in use, how long. */
+    public Entry step(String what, String pathInUse, Duration took) {
+      String line = String.format("%-58s %-34s %s", what, pathInUse, ms(took));
+      steps.add(line);
+      System.out.println("  [" + number + "] step: " + line);
       return this;
     }
 
@@ -104,16 +113,16 @@ public final class Report {
         .append("\n\n");
     out.append(
         String.format(
-            "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
+            "%-3s %-44s %-8s %-42s %-10s %-9s %s%n",
             "#", "scenario", "result", "path used", "handshake", "ssh RTT", "took"));
     for (Entry e : entries.values()) {
       out.append(
           String.format(
-              "%-3s %-22s %-8s %-42s %-10s %-9s %s%n",
+              "%-3s %-44s %-8s %-42s %-10s %-9s %s%n",
               e.number, e.title, e.status, e.path, e.handshake, e.sshRoundTrip, ms(e.duration)));
     }
     out.append(
-        "(handshake: from configuring the phone's peer to the completed WireGuard handshake;"
+        "(handshake: from switching the phone's tunnel on to the completed WireGuard handshake;"
             + " ssh RTT: one `ssh host command` from connect to exit)\n\n");
     for (Entry e : entries.values()) {
       out.append("Scenario ")
@@ -128,6 +137,12 @@ public final class Report {
       }
       for (String p : e.proved) {
         out.append("  - ").append(p).append('\n');
+      }
+      if (!e.steps.isEmpty()) {
+        out.append(String.format("  %-58s %-34s %s%n", "step", "path", "time"));
+        for (String step : e.steps) {
+          out.append("  ").append(step).append('\n');
+        }
       }
     }
     if (!notes.isEmpty()) {

@@ -13,12 +13,15 @@ import java.util.Map;
 public final class ServiceProcess implements AutoCloseable {
 
   private final String module;
+  private final String instance;
   private final int port;
   private final NetworkNamespace ns;
   private final ManagedProcess process;
 
-  private ServiceProcess(String module, int port, NetworkNamespace ns, ManagedProcess process) {
+  private ServiceProcess(
+      String module, String instance, int port, NetworkNamespace ns, ManagedProcess process) {
     this.module = module;
+    this.instance = instance;
     this.port = port;
     this.ns = ns;
     this.process = process;
@@ -26,6 +29,20 @@ public final class ServiceProcess implements AutoCloseable {
 
   public static ServiceProcess start(
       NetworkNamespace ns, String module, int port, Map<String, String> env, Path logDir) {
+    return start(ns, module, module, port, env, logDir);
+  }
+
+  /**
+   * @param instance the name of this copy (e.g. {@code device-registry-a} for one of two replicas);
+   *     its log is {@code <instance>.log}, appended to across restarts
+   */
+  public static ServiceProcess start(
+      NetworkNamespace ns,
+      String module,
+      String instance,
+      int port,
+      Map<String, String> env,
+      Path logDir) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -37,8 +54,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Xmx320m",
                 "-jar",
                 Jars.snapshot(module, logDir.getParent()).toString()));
-    ManagedProcess p = ns.start(module, cmd, logDir.resolve(module + ".log"), env);
-    return new ServiceProcess(module, port, ns, p);
+    ManagedProcess p = ns.start(instance, cmd, logDir.resolve(instance + ".log"), env);
+    return new ServiceProcess(module, instance, port, ns, p);
   }
 
   /**
@@ -65,6 +82,16 @@ public final class ServiceProcess implements AutoCloseable {
 
   public String module() {
     return module;
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  /** SIGKILL, like a machine or container dying: no shutdown hook, no goodbye to anyone. */
+  public void kill9() {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    Wait.until("pid " + process.pid() + " gone", Duration.ofSeconds(10), () -> !process.isAlive());
   }
 
   public boolean isAlive() {

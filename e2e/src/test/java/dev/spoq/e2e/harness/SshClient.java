@@ -2,6 +2,7 @@ package dev.spoq.e2e.harness;
 
 import dev.spoq.testsupport.netns.ExecResult;
 import dev.spoq.testsupport.netns.NetworkNamespace;
+import dev.spoq.testsupport.process.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,6 +61,19 @@ public final class SshClient {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A long-lived {@code ssh [options] destination command} in the background (an interactive
+   * session held open); its output goes to {@code log}. Ends with the namespace or on close.
+   */
+  public ManagedProcess session(
+      List<String> options, String destination, String command, Path log) {
+    List<String> cmd = new ArrayList<>(List.of("ssh", "-F", config.toString()));
+    cmd.addAll(options);
+    cmd.add(destination);
+    cmd.add(command);
+    return ns.start("ssh-session", cmd, log);
   }
 
   /** {@code ssh [options] destination command}. */

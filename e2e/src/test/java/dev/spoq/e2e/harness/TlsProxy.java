@@ -26,13 +26,26 @@ public final class TlsProxy implements AutoCloseable {
   private final ManagedProcess nginx;
 
   public TlsProxy(NetworkNamespace ns, Path workDir, String apiHost) {
+    this(ns, workDir, apiHost, null);
+  }
+
+  /**
+   * @param replicaAddresses null: one copy of each service in the proxy's own namespace (the
+   *     upstream names resolve to loopback); else the addresses of the replica hosts a and b: the
+   *     proxy then also runs the deployment's balancer listeners ({@code
+   *     deploy/proxy/internal.conf} for service-to-service HTTP, {@code deploy/proxy/stream.conf}
+   *     for the jump router's SSH)
+   */
+  public TlsProxy(NetworkNamespace ns, Path workDir, String apiHost, String[] replicaAddresses) {
     Path nginxBin = Binaries.require("nginx", "nginx");
     dir = workDir.resolve("proxy");
     try {
       for (String sub : List.of("certs", "logs", "tmp")) {
         Files.createDirectories(dir.resolve(sub));
       }
-      makeCertificates(apiHost);
+      if (!Files.exists(caCertificate())) {
+        makeCertificates(apiHost);
+      }
       String template =
           Files.readString(RepoPaths.root().resolve("deploy/proxy/spoq.conf.template"));
       Map<String, String> env =
@@ -44,10 +57,36 @@ public final class TlsProxy implements AutoCloseable {
         template = template.replace("${" + e.getKey() + "}", e.getValue());
       }
       Files.writeString(dir.resolve("spoq.conf"), template);
+      boolean balancer = replicaAddresses != null;
+      String internal = "";
+      String stream = "";
+      if (balancer) {
+        Path deployProxy = RepoPaths.root().resolve("deploy/proxy");
+        Files.copy(
+            deployProxy.resolve("internal.conf"),
+            dir.resolve("internal.conf"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            deployProxy.resolve("stream.conf"),
+            dir.resolve("stream.conf"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        internal = "  include %1$s/internal.conf;\n".formatted(dir);
+        stream =
+            """
+            stream {
+              log_format ssh '$remote_addr [$time_local] $status upstream=$upstream_addr '
+                             'sent=$bytes_sent received=$bytes_received session=$session_time';
+              access_log %1$s/logs/stream.log ssh;
+              include %1$s/stream.conf;
+            }
+            """
+                .formatted(dir);
+      }
       // What the nginx image's own nginx.conf provides around conf.d, with paths of this run.
       Files.writeString(
           dir.resolve("nginx.conf"),
           """
+          %2$s
           daemon off;
           user root;
           worker_processes 1;
@@ -63,19 +102,16 @@ public final class TlsProxy implements AutoCloseable {
             scgi_temp_path %1$s/tmp/scgi;
             default_type application/octet-stream;
             include %1$s/spoq.conf;
-          }
+          %3$s}
+          %4$s
           """
-              .formatted(dir));
+              .formatted(
+                  dir, balancer ? "load_module " + STREAM_MODULE + ";" : "", internal, stream));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     // In compose the upstreams are service names; here the services share the proxy's namespace.
-    hosts =
-        new EtcOverlay(ns.name())
-            .extend(
-                "hosts",
-                "127.0.0.1 device-registry dns-api relay-coordinator device-registry-a"
-                    + " device-registry-b dns-api-a dns-api-b relay-coordinator-a relay-coordinator-b\n");
+    hosts = new EtcOverlay(ns.name()).extend("hosts", hostsLines(replicaAddresses));
     List<String> base =
         List.of(
             nginxBin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString());
@@ -86,6 +122,33 @@ public final class TlsProxy implements AutoCloseable {
     }
     nginx = ns.start("nginx", base, dir.resolve("logs/nginx.log"));
     Ports.awaitTcp(ns, 443, nginx, Duration.ofSeconds(20));
+  }
+
+  private static final String STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
+  private static final List<String> SERVICES =
+      List.of("device-registry", "dns-api", "relay-coordinator", "jump-router");
+
+  /**
+   * The compose names, as the proxy resolves them: the services and their replicas {@code -a} and
+   * {@code -b}. With one copy of each they all are loopback.
+   */
+  private static String hostsLines(String[] replicaAddresses) {
+    StringBuilder out = new StringBuilder();
+    if (replicaAddresses == null) {
+      out.append("127.0.0.1");
+      for (String s : SERVICES) {
+        out.append(' ').append(s).append(' ').append(s).append("-a ").append(s).append("-b");
+      }
+      return out.append('\n').toString();
+    }
+    for (int i = 0; i < replicaAddresses.length; i++) {
+      out.append(replicaAddresses[i]);
+      for (String s : SERVICES) {
+        out.append(' ').append(s).append('-').append((char) ('a' + i));
+      }
+      out.append('\n');
+    }
+    return out.toString();
   }
 
   private void makeCertificates(String host) throws IOException {

@@ -59,6 +59,9 @@ public final class Topology implements AutoCloseable {
   public final String homeLanIf;
   public final String jetsonLanIf;
 
+  private final String cloudInetIf;
+  private NetworkNamespace[] replicaHosts;
+
   private String homeWanIp = HOME_WAN_IP;
 
   public Topology() {
@@ -76,7 +79,7 @@ public final class Topology implements AutoCloseable {
       bobContainer = ns("e2e-ctr-bob");
       inet.enableForwarding();
 
-      link(inet, "45.76.10.1/24", cloud, CLOUD_IP + "/24");
+      cloudInetIf = link(inet, "45.76.10.1/24", cloud, CLOUD_IP + "/24").nameB();
       cloud.defaultRoute("45.76.10.1");
       link(inet, "45.76.20.1/24", dns, DNS_IP + "/24");
       dns.defaultRoute("45.76.20.1");
@@ -147,21 +150,55 @@ public final class Topology implements AutoCloseable {
     return resource;
   }
 
+  /**
+   * Two more cloud hosts for replicas of the control-plane services (like compose containers, each
+   * with its own address), created on first use: {@code rep-a} 10.210.1.2 and {@code rep-b}
+   * 10.210.2.2, routed through the cloud, which NATs their way out to the internet (BIND).
+   */
+  public synchronized NetworkNamespace[] replicaHosts() {
+    if (replicaHosts == null) {
+      NetworkNamespace a = ns("e2e-rep-a");
+      link(cloud, REPLICA_GATEWAYS[0] + "/24", a, REPLICA_IPS[0] + "/24");
+      a.defaultRoute(REPLICA_GATEWAYS[0]);
+      NetworkNamespace b = ns("e2e-rep-b");
+      link(cloud, REPLICA_GATEWAYS[1] + "/24", b, REPLICA_IPS[1] + "/24");
+      b.defaultRoute(REPLICA_GATEWAYS[1]);
+      cloud.iptables(
+          "-t",
+          "nat",
+          "-A",
+          "POSTROUTING",
+          "-s",
+          "10.210.0.0/16",
+          "-o",
+          cloudInetIf,
+          "-j",
+          "MASQUERADE");
+      replicaHosts = new NetworkNamespace[] {a, b};
+    }
+    return replicaHosts.clone();
+  }
+
+  public static final String[] REPLICA_IPS = {"10.210.1.2", "10.210.2.2"};
+  public static final String[] REPLICA_GATEWAYS = {"10.210.1.1", "10.210.2.1"};
+
   public String homeWanIp() {
     return homeWanIp;
   }
 
   /**
-   * The ISP gives the home router a new WAN address (another subnet): the old address disappears,
-   * so anything still pointing at it stops working.
+   * The ISP gives the home router a new WAN address (another subnet; the two addresses alternate):
+   * the old address disappears, so anything still pointing at it stops working.
    */
   public void changeHomeWanAddress() {
     String old = homeWanIp;
-    home.exec("ip", "addr", "add", HOME_WAN_IP_2 + "/24", "dev", homeWanIf);
+    boolean first = old.equals(HOME_WAN_IP);
+    String next = first ? HOME_WAN_IP_2 : HOME_WAN_IP;
+    home.exec("ip", "addr", "add", next + "/24", "dev", homeWanIf);
     home.exec("ip", "addr", "del", old + "/24", "dev", homeWanIf);
-    home.exec("ip", "route", "replace", "default", "via", HOME_WAN_GW_2);
+    home.exec("ip", "route", "replace", "default", "via", first ? HOME_WAN_GW_2 : HOME_WAN_GW);
     // MASQUERADE forgets the connections of the removed address by itself.
-    homeWanIp = HOME_WAN_IP_2;
+    homeWanIp = next;
     log.info("home WAN address changed {} -> {}", old, homeWanIp);
   }
 

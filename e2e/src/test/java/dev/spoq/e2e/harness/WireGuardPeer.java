@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class WireGuardPeer implements AutoCloseable {
 
+  /** How the registry's config marks the line the device fills with its own private key. */
+  static final String PRIVATE_KEY_PLACEHOLDER_PREFIX = "# PrivateKey = ";
+
   private final NetworkNamespace ns;
   private final String iface;
   private final Path dir;
@@ -99,6 +102,64 @@ public final class WireGuardPeer implements AutoCloseable {
     ns.exec("ip", "link", "set", iface, "up");
     ns.exec("ip", "route", "replace", tunnelSubnet, "dev", iface);
     return this;
+  }
+
+  /**
+   * Installs a tunnel the way a stock WireGuard app imports one: the {@code wg-quick} config text
+   * the registry rendered, with its private-key placeholder line replaced by this device's own key
+   * (the only thing the user fills in), saved once as {@code <iface>.conf}. Brings the interface up
+   * with the config's {@code Address} and a route for its {@code AllowedIPs}; the tunnel is not
+   * active until {@link #activate()}.
+   */
+  public WireGuardPeer install(String registryConfigText) {
+    String text =
+        registryConfigText.lines().anyMatch(l -> l.startsWith(PRIVATE_KEY_PLACEHOLDER_PREFIX))
+            ? registryConfigText.replaceFirst(
+                "(?m)^" + java.util.regex.Pattern.quote(PRIVATE_KEY_PLACEHOLDER_PREFIX) + ".*$",
+                "PrivateKey = "
+                    + java.util.regex.Matcher.quoteReplacement(privateKeyForAssertion()))
+            : registryConfigText;
+    try {
+      Files.writeString(configFile(), text);
+      Files.setPosixFilePermissions(configFile(), PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return up(configValue(text, "Address"), configValue(text, "AllowedIPs"));
+  }
+
+  /** The installed config file (what the app stores), {@code <iface>.conf}. */
+  public Path configFile() {
+    return dir.resolve(iface + ".conf");
+  }
+
+  /**
+   * (Re-)activates the installed tunnel, as a stock app does when the user switches it on: the
+   * unchanged config is set again ({@code wg setconf} of {@code wg-quick strip <file>}), which
+   * drops the old session and resolves the endpoint name again with the namespace's resolver.
+   */
+  public void activate() {
+    activate(configFile());
+  }
+
+  /** Activates another config file in {@code wg-quick} format on this interface. */
+  public void activate(Path wgQuickConfig) {
+    ns.exec(
+        "bash",
+        "-c",
+        "wg setconf \"$1\" <(wg-quick strip \"$2\")",
+        "activate",
+        iface,
+        wgQuickConfig.toString());
+  }
+
+  private static String configValue(String text, String key) {
+    return text.lines()
+        .map(String::trim)
+        .filter(l -> l.matches("(?i)" + key + "\\s*=.*"))
+        .map(l -> l.substring(l.indexOf('=') + 1).trim())
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no " + key + " in the config:\n" + text));
   }
 
   /**

@@ -12,10 +12,16 @@ import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.Wait;
 import dev.spoq.e2e.harness.WireGuardPeer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -76,26 +82,9 @@ final class Home {
             .get("code")
             .asString();
 
-    Map<String, String> settings = new LinkedHashMap<>();
     // Like in production, the agent reaches the control plane through the TLS proxy.
     TlsProxy proxy = world.tlsProxy();
-    String api = "https://api." + World.DOMAIN;
-    settings.put("registry.url", api);
-    settings.put("dns.url", api);
-    settings.put("relay.url", api);
-    settings.put("peers.poll-interval", "2s");
-    settings.put("publicip.interval", "2s");
-    settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
-    settings.put("publicip.echo-urls", "");
-    settings.put("dns.resolver", Topology.DNS_IP);
-    settings.put("dns.retry-initial", "1s");
-    settings.put("dns.retry-max", "5s");
-    settings.put("report.interval", "3s");
-    settings.put("health.interval", "2s");
-    settings.put("relay.enabled", "true");
-    settings.put("relay.assignment-interval", "3s");
-    settings.put("upnp.refresh", "5s");
-    settings.put("systemd.watchdog", "false");
+    Map<String, String> settings = fastSettings();
     Jetson jetson =
         net.own(
             new Jetson(
@@ -140,7 +129,9 @@ final class Home {
             Map.of("name", "alice-phone", "profile", 1, "publicKey", phoneWg.publicKey()),
             201);
     JsonNode clientConfig = created.get("clientConfig");
-    phoneWg.up(clientConfig.get("address").asString(), clientConfig.get("allowedIps").asString());
+    // The phone is configured once, from the registry's client config text (what the QR code
+    // carries); from then on the tunnel is only ever switched on again, never edited.
+    phoneWg.install(clientConfig.get("config").asString());
 
     Home home =
         new Home(world, upnp, jetson, sshd, aliceSsh, phoneWg, jetsonId, clientConfig, rules);
@@ -154,6 +145,39 @@ final class Home {
                 .output()
                 .contains(phoneWg.publicKey()));
     return home;
+  }
+
+  /**
+   * The agent settings that only say where things are in this simulated internet (the API host, the
+   * STUN server on the relay host, BIND as the resolver, no public echo services, no systemd);
+   * every interval not given here is the shipped default of deploy/agent/agent.toml.
+   */
+  static Map<String, String> placeSettings() {
+    String api = "https://api." + World.DOMAIN;
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("registry.url", api);
+    settings.put("dns.url", api);
+    settings.put("relay.url", api);
+    settings.put("relay.enabled", "true");
+    settings.put("publicip.stun-servers", Topology.RELAY_IP + ":" + Stun.PORT);
+    settings.put("publicip.echo-urls", "");
+    settings.put("dns.resolver", Topology.DNS_IP);
+    settings.put("systemd.watchdog", "false");
+    return settings;
+  }
+
+  /** {@link #placeSettings()} plus short intervals, so scenarios see changes within seconds. */
+  static Map<String, String> fastSettings() {
+    Map<String, String> settings = new LinkedHashMap<>(placeSettings());
+    settings.put("peers.poll-interval", "2s");
+    settings.put("publicip.interval", "2s");
+    settings.put("dns.retry-initial", "1s");
+    settings.put("dns.retry-max", "5s");
+    settings.put("report.interval", "3s");
+    settings.put("health.interval", "2s");
+    settings.put("relay.assignment-interval", "3s");
+    settings.put("upnp.refresh", "5s");
+    return settings;
   }
 
   String fqdn() {
@@ -170,20 +194,65 @@ final class Home {
   }
 
   /**
-   * The phone (re)connects like the WireGuard app does when the tunnel is switched on: a fresh
-   * session (no keys from before), the endpoint name resolved again, then a handshake.
+   * The user switches the phone's tunnel on (again), like in a stock WireGuard app: the unchanged
+   * config from the registry is set again, so the session starts fresh and {@code alice.spoq.dev}
+   * is resolved again through the real BIND; then traffic into the tunnel until a handshake
+   * completes. Returns the time to that handshake.
    */
-  Duration phoneConnects(Duration timeout) {
-    return phoneConnects(clientConfig.get("endpoint").asString(), timeout);
+  Duration phoneReactivates(Duration timeout) {
+    long before = System.currentTimeMillis() / 1000;
+    long t0 = System.nanoTime();
+    phoneWg.activate();
+    phoneWg.awaitHandshake(jetsonPublicKey(), JETSON_WG_IP, before, timeout);
+    return Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  Duration phoneConnects(String endpoint, Duration timeout) {
-    if (!phoneWg.endpoint(jetsonPublicKey()).equals("(none)")) {
-      phoneWg.removePeer(jetsonPublicKey());
+  /** Where the phone's WireGuard currently sends to (ip:port as {@code wg} shows it). */
+  String phoneEndpoint() {
+    return phoneWg.endpoint(jetsonPublicKey());
+  }
+
+  /**
+   * Not a stock app: a client that follows the relay coordinator's connect answer (the frp path
+   * needs one, since frp gives each Jetson its own relay port). It activates a copy of the
+   * installed config whose endpoint is the one the answer named; the stock config stays as it is.
+   */
+  Duration connectAnswerClientActivates(String endpoint, Duration timeout) {
+    Path installed = phoneWg.configFile();
+    Path copy =
+        installed.getParent().resolve("connect-answer-client").resolve(installed.getFileName());
+    try {
+      Files.createDirectories(copy.getParent());
+      Files.writeString(
+          copy,
+          Files.readString(installed)
+              .replaceFirst(
+                  "(?m)^Endpoint = .*$", "Endpoint = " + Matcher.quoteReplacement(endpoint)));
+      Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     long before = System.currentTimeMillis() / 1000;
-    phoneWg.peer(jetsonPublicKey(), endpoint, clientConfig.get("allowedIps").asString());
-    return phoneWg.awaitHandshake(jetsonPublicKey(), JETSON_WG_IP, before, timeout);
+    long t0 = System.nanoTime();
+    phoneWg.activate(copy);
+    phoneWg.awaitHandshake(jetsonPublicKey(), JETSON_WG_IP, before, timeout);
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /** The relay assignment as the agent fetches it (its device token, through the TLS proxy). */
+  dev.spoq.e2e.harness.Http.Response relayAssignment() {
+    try {
+      String token = Files.readString(jetson.stateDir().resolve("device.token")).trim();
+      return dev.spoq.e2e.harness.Http.call(
+          world.net.jetson,
+          "GET",
+          "https://api." + World.DOMAIN + "/api/relay/assignment",
+          token,
+          null,
+          List.of("--cacert", world.tlsProxy().caCertificate().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A command over SSH to the Jetson's WireGuard address, from the phone. */

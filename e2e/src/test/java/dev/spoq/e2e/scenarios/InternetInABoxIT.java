@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spoq.e2e.harness.ControlPlane;
 import dev.spoq.e2e.harness.Frps;
 import dev.spoq.e2e.harness.Http;
+import dev.spoq.e2e.harness.RelayServer;
 import dev.spoq.e2e.harness.Report;
 import dev.spoq.e2e.harness.SshClient;
 import dev.spoq.e2e.harness.Sshd;
@@ -64,7 +65,7 @@ class InternetInABoxIT {
   }
 
   @BeforeAll
-  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void buildTheInternet() {
     Report.start();
     long t0 = System.nanoTime();
@@ -141,11 +142,12 @@ class InternetInABoxIT {
                   + " config names "
                   + h.fqdn()
                   + ":51820 and leaves PrivateKey for the phone to fill in");
-          Duration handshake = h.phoneConnects(Duration.ofSeconds(30));
+          Duration handshake = h.phoneReactivates(Duration.ofSeconds(30));
           String endpoint = h.phoneWg.endpoint(h.jetsonPublicKey());
           assertThat(endpoint).isEqualTo(net.homeWanIp() + ":51820");
           r.proved(
-              "the phone behind carrier-grade NAT resolved "
+              "the phone behind carrier-grade NAT, configured once from that config text (private"
+                  + " key filled in on the phone), switched the tunnel on: it resolved "
                   + h.clientConfig.get("endpoint").asString()
                   + " via BIND and completed a WireGuard handshake with "
                   + endpoint
@@ -219,7 +221,7 @@ class InternetInABoxIT {
                   + ":22 gets no connection (firewall DROP; sshd listens only on 10.100.0.1)");
 
           // The same person over WireGuard is let in (the tunnel is the only way).
-          h.phoneConnects(Duration.ofSeconds(30));
+          h.phoneReactivates(Duration.ofSeconds(30));
           SshClient.Run overWg = h.sshToJetson("echo over-wireguard");
           assertThat(overWg.ok()).as(overWg.output()).isTrue();
           r.proved("the same SSH over wg0 (10.100.0.1) works: " + overWg.output().trim());
@@ -259,7 +261,7 @@ class InternetInABoxIT {
         r -> {
           Home h = home();
           Topology net = world.net;
-          h.phoneConnects(Duration.ofSeconds(30));
+          h.phoneReactivates(Duration.ofSeconds(30));
           String before = net.homeWanIp();
           long t0 = System.nanoTime();
           net.changeHomeWanAddress();
@@ -284,16 +286,26 @@ class InternetInABoxIT {
                   + " after "
                   + Report.ms(dnsLag));
 
-          // The app reconnects: resolves the name again and handshakes at the new address.
+          // The user switches the tunnel on again (the app resolves the name only then). The
+          // config is the one installed at setup, unchanged.
+          int[] activations = {0};
           Duration handshake =
               Wait.until(
-                  "a handshake at " + after,
+                  "a handshake at " + after + " after re-activation",
                   Duration.ofSeconds(60),
                   () -> {
-                    h.phoneConnects(Duration.ofSeconds(6));
-                    return h.phoneWg.endpoint(h.jetsonPublicKey()).equals(after + ":51820");
+                    activations[0]++;
+                    h.phoneReactivates(Duration.ofSeconds(10));
+                    return h.phoneEndpoint().equals(after + ":51820");
                   });
           Duration recovery = Duration.ofNanos(System.nanoTime() - t0);
+          r.proved(
+              "the phone's unchanged config was re-activated ("
+                  + activations[0]
+                  + " activation(s)); it resolved "
+                  + h.fqdn()
+                  + " again and now sends to "
+                  + h.phoneEndpoint());
           SshClient.Run run = h.sshToJetson("echo still-alice-jetson");
           assertThat(run.ok()).as(run.output()).isTrue();
           r.proved(
@@ -319,7 +331,7 @@ class InternetInABoxIT {
   @Tag("relay")
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void withoutUpnpTheConnectAnswerPointsAtTheRelay() throws Exception {
-    Scenarios.run("3", "Relay fallback", r -> relayScenario(r));
+    Scenarios.run("3", "Relay fallback (frp, connect-answer client)", r -> relayScenario(r));
   }
 
   @Test
@@ -333,7 +345,7 @@ class InternetInABoxIT {
         r -> {
           Home h = home();
           ControlPlane cp = world.controlPlane;
-          h.phoneConnects(Duration.ofSeconds(30));
+          h.phoneReactivates(Duration.ofSeconds(30));
           Wait.until(
               "the agent's outbox to be empty",
               Duration.ofSeconds(20),
@@ -353,7 +365,7 @@ class InternetInABoxIT {
 
           SshClient.Run during = h.sshToJetson("echo works-without-control-plane");
           assertThat(during.ok()).as(during.output()).isTrue();
-          Duration freshHandshake = h.phoneConnects(Duration.ofSeconds(30));
+          Duration freshHandshake = h.phoneReactivates(Duration.ofSeconds(30));
           SshClient.Run afterReconnect = h.sshToJetson("echo reconnected-without-control-plane");
           assertThat(afterReconnect.ok()).as(afterReconnect.output()).isTrue();
           r.proved(
@@ -373,6 +385,16 @@ class InternetInABoxIT {
           cp.start();
           Instant restartedAt = Instant.now();
           r.proved("control plane restarted in " + Report.ms(cp.lastStartup()));
+          // nginx rested the upstreams it saw failing; it routes again after its fail_timeout.
+          String probe = "https://api." + World.DOMAIN + "/api/connect/" + Home.USER;
+          List<String> tls = List.of("--cacert", world.tlsProxy().caCertificate().toString());
+          Duration routed =
+              Wait.until(
+                  "the TLS proxy to route to the restarted services",
+                  Duration.ofSeconds(60),
+                  () -> Http.call(world.net.phone, "GET", probe, null, null, tls).status() != 502);
+          r.proved(
+              "the TLS proxy routed to the restarted services again after " + Report.ms(routed));
           Duration drain =
               Wait.until(
                   "the agent's queued reports to be accepted",
@@ -380,7 +402,10 @@ class InternetInABoxIT {
                   () -> h.jetson.queuedReports() == 0);
           JsonNode status = world.admin("GET", "/api/jetsons/" + h.jetsonId + "/status", null, 200);
           Instant receivedAt = Instant.parse(status.get("receivedAt").asString());
-          assertThat(receivedAt).isAfter(restartedAt.minusSeconds(1));
+          // The registry was down from stoppedAt until it came back (it can be healthy, and take
+          // the agent's queue, before the other services are): received after the stop means
+          // received after its restart.
+          assertThat(receivedAt).isAfter(stoppedAt);
           assertThat(status.get("report").get("wireguard").toString())
               .contains(h.phoneWg.publicKey());
           r.proved(
@@ -406,41 +431,10 @@ class InternetInABoxIT {
         "4",
         "Cloud (jump router)",
         r -> {
-          Topology net = world.net;
-          world.createAccount("carol", "CLOUD");
-          world.createAccount("bob", "CLOUD");
-          SshClient carol = new SshClient(net.phone, world.work, "carol");
-          SshClient bob = new SshClient(net.phone, world.work, "bob");
-          world.admin(
-              "POST", "/api/accounts/carol/ssh-keys", Map.of("publicKey", carol.publicKey()), 201);
-          world.admin(
-              "POST", "/api/accounts/bob/ssh-keys", Map.of("publicKey", bob.publicKey()), 201);
-
-          String upstreamKey =
-              Files.readString(Path.of(world.controlPlane.jumpUpstreamKey() + ".pub")).trim();
-          Sshd carolBox = net.own(new Sshd(net.carolContainer, world.work, "carol", 20001));
-          carolBox.authorize(carol.publicKey()).authorize(upstreamKey);
-          carolBox.start(Topology.CAROL_CONTAINER_IP, "");
-          Sshd bobBox = net.own(new Sshd(net.bobContainer, world.work, "bob", 20002));
-          bobBox.authorize(bob.publicKey()).authorize(upstreamKey);
-          bobBox.start(Topology.BOB_CONTAINER_IP, "");
-          world.admin(
-              "PUT",
-              "/api/accounts/carol/container-route",
-              Map.of(
-                  "host",
-                  Topology.CAROL_CONTAINER_IP,
-                  "port",
-                  22,
-                  "hostKey",
-                  carolBox.hostPublicKey()),
-              200);
-          world.admin(
-              "PUT",
-              "/api/accounts/bob/container-route",
-              Map.of(
-                  "host", Topology.BOB_CONTAINER_IP, "port", 22, "hostKey", bobBox.hostPublicKey()),
-              200);
+          Tenants t = tenants();
+          SshClient carol = t.carol();
+          SshClient bob = t.bob();
+          Sshd bobBox = t.bobBox();
 
           String jump = "carol@ssh." + World.DOMAIN + ":" + ControlPlane.JUMP_SSH_PORT;
           String probe = "echo user=$(id -un); ip -4 -o addr show scope global";
@@ -600,6 +594,580 @@ class InternetInABoxIT {
         });
   }
 
+  /** carol's and bob's containers, keys and routes (Cloud product), set up on first use. */
+  private record Tenants(SshClient carol, SshClient bob, Sshd carolBox, Sshd bobBox) {}
+
+  private Tenants tenants;
+
+  private Tenants tenants() {
+    if (tenants != null) {
+      return tenants;
+    }
+    Topology net = world.net;
+    world.createAccount("carol", "CLOUD");
+    world.createAccount("bob", "CLOUD");
+    SshClient carol = new SshClient(net.phone, world.work, "carol");
+    SshClient bob = new SshClient(net.phone, world.work, "bob");
+    world.admin(
+        "POST", "/api/accounts/carol/ssh-keys", Map.of("publicKey", carol.publicKey()), 201);
+    world.admin("POST", "/api/accounts/bob/ssh-keys", Map.of("publicKey", bob.publicKey()), 201);
+
+    String upstreamKey = readString(Path.of(world.controlPlane.jumpUpstreamKey() + ".pub")).trim();
+    Sshd carolBox = net.own(new Sshd(net.carolContainer, world.work, "carol", 20001));
+    carolBox.authorize(carol.publicKey()).authorize(upstreamKey);
+    carolBox.start(Topology.CAROL_CONTAINER_IP, "");
+    Sshd bobBox = net.own(new Sshd(net.bobContainer, world.work, "bob", 20002));
+    bobBox.authorize(bob.publicKey()).authorize(upstreamKey);
+    bobBox.start(Topology.BOB_CONTAINER_IP, "");
+    world.admin(
+        "PUT",
+        "/api/accounts/carol/container-route",
+        Map.of(
+            "host", Topology.CAROL_CONTAINER_IP, "port", 22, "hostKey", carolBox.hostPublicKey()),
+        200);
+    world.admin(
+        "PUT",
+        "/api/accounts/bob/container-route",
+        Map.of("host", Topology.BOB_CONTAINER_IP, "port", 22, "hostKey", bobBox.hostPublicKey()),
+        200);
+    tenants = new Tenants(carol, bob, carolBox, bobBox);
+    return tenants;
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  @Order(8)
+  @Tag("stock-client")
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
+  void aStockClientConfiguredOnceFollowsTheJetsonOverTheRelayAndBack() throws Exception {
+    Scenarios.run("8", "Stock client (relay-server)", this::stockClientScenario);
+  }
+
+  /**
+   * Issue 10's "stock client": the phone keeps the config it installed at setup and is only ever
+   * switched on again. The agent runs with the shipped intervals of deploy/agent/agent.toml (only
+   * the places of this simulated internet are set), so the times below are what a user gets.
+   */
+  private void stockClientScenario(Report.Entry r) {
+    Home h = home();
+    Topology net = world.net;
+    RelayServer relay = world.relayServer();
+    r.proved(
+        "relay-server runs on the relay host ("
+            + Topology.RELAY_IP
+            + ":"
+            + RelayServer.WG_PORT
+            + " for WireGuard clients, :"
+            + RelayServer.AGENT_PORT
+            + " for agent sessions), registered with the coordinator as spoq relay "
+            + World.SPOQ_RELAY_ID
+            + " and serving its Jetson set with its own relay token");
+    for (String drained : world.drainedFrpRelays()) {
+      r.proved(
+          "frp relay " + drained + " drained, so the Jetson's assignment moves to relay-server");
+    }
+    // The assignment the agent will fetch at its start names relay-server.
+    JsonNode[] assignment = new JsonNode[1];
+    Wait.until(
+        "the coordinator to assign alice's Jetson to " + World.SPOQ_RELAY_ID,
+        Duration.ofSeconds(60),
+        () -> {
+          Http.Response a = h.relayAssignment();
+          assignment[0] = a.status() == 200 ? a.json() : null;
+          return assignment[0] != null && "spoq".equals(assignment[0].path("kind").asString());
+        });
+    r.proved(
+        "the coordinator's assignment for the Jetson is kind spoq, relay "
+            + assignment[0].path("relay"));
+    h.jetson.stop();
+    h.jetson.useSettings(Home.placeSettings()).start();
+    String shipped = ShippedIntervals.describe();
+    r.proved("the agent restarted with the shipped intervals (" + shipped + ")");
+    String homeAddress = net.homeWanIp();
+    try {
+      Wait.until(
+          "the agent's relay-server session to be up",
+          Duration.ofSeconds(60),
+          () ->
+              h.jetson
+                  .status()
+                  .path("relay")
+                  .path("session")
+                  .path("state")
+                  .asString()
+                  .equals("up"));
+      r.proved(
+          "the agent holds its relay-server session (warm, while still direct): "
+              + h.jetson.status().path("relay").path("session"));
+      Wait.until(
+          "the agent on the direct path with its UPnP mapping and "
+              + h.fqdn()
+              + " -> "
+              + homeAddress,
+          Duration.ofSeconds(90),
+          () ->
+              h.upnp.mappings().contains("51820")
+                  && "direct".equals(h.jetson.status().path("path").asString())
+                  && h.dnsAnswer().equals(List.of(homeAddress)));
+
+      // 1. Direct through UPnP.
+      Duration handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(homeAddress + ":51820");
+      SshClient.Run ssh = h.sshToJetson("echo step-1-direct");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      r.step("1 phone activated, handshake direct", "direct " + h.phoneEndpoint(), handshake);
+      r.step("1 ssh alice@10.100.0.1", "direct " + h.phoneEndpoint(), ssh.elapsed());
+
+      // 2. UPnP goes away: the agent moves to the relay and DNS follows it.
+      long t0 = System.nanoTime();
+      h.upnp.stop();
+      Duration toRelay =
+          Wait.until(
+              h.fqdn() + " -> the relay " + Topology.RELAY_IP,
+              Duration.ofSeconds(150),
+              () -> h.dnsAnswer().equals(List.of(Topology.RELAY_IP)));
+      assertThat(h.jetson.status().path("path").asString()).isEqualTo("relay");
+      r.step("2 UPnP gone -> DNS names the relay (shipped intervals)", "-", toRelay);
+      r.proved(
+          "UPnP went away; with the shipped intervals ("
+              + shipped
+              + ") the agent moved to its relay-server session and "
+              + h.fqdn()
+              + " A "
+              + Topology.RELAY_IP
+              + " was in BIND "
+              + Report.ms(toRelay)
+              + " later");
+      Report.note(
+          "stock client: DNS named the relay " + Report.ms(toRelay) + " after UPnP went away");
+      handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(Topology.RELAY_IP + ":" + RelayServer.WG_PORT);
+      ssh = h.sshToJetson("echo step-2-relay");
+      assertThat(ssh.ok())
+          .as("ssh through the relay, exit %s: %s", ssh.exitCode(), ssh.output())
+          .isTrue();
+      String relayPath = "relay-server " + h.phoneEndpoint();
+      r.step("2 phone re-activated, handshake through the relay", relayPath, handshake);
+      r.step("2 ssh alice@10.100.0.1", relayPath, ssh.elapsed());
+      r.proved(
+          "the phone, re-activated with its unchanged config, resolved "
+              + h.fqdn()
+              + " to the relay and handshook through relay-server in "
+              + Report.ms(handshake)
+              + "; SSH works ("
+              + Report.ms(ssh.elapsed())
+              + ")");
+      Duration sinceLoss = Duration.ofNanos(System.nanoTime() - t0);
+      r.step("2 total: UPnP gone -> SSH through the relay", relayPath, sinceLoss);
+
+      // 3. The home address changes while on the relay: no re-activation, the relay follows.
+      String oldHome = net.homeWanIp();
+      long t1 = System.nanoTime();
+      net.changeHomeWanAddress();
+      String newHome = net.homeWanIp();
+      Duration gap =
+          Wait.until(
+              "traffic through the tunnel again without re-activation",
+              Duration.ofSeconds(90),
+              () -> net.phone.tryExec("ping", "-c", "1", "-W", "1", Home.JETSON_WG_IP).ok());
+      ssh = h.sshToJetson("echo step-3-relay-followed");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      assertThat(h.phoneEndpoint()).isEqualTo(Topology.RELAY_IP + ":" + RelayServer.WG_PORT);
+      assertThat(h.dnsAnswer()).isEqualTo(List.of(Topology.RELAY_IP));
+      r.step("3 home WAN " + oldHome + " -> " + newHome + ", no re-activation", relayPath, gap);
+      r.step("3 ssh alice@10.100.0.1", relayPath, ssh.elapsed());
+      r.proved(
+          "the ISP moved the home router from "
+              + oldHome
+              + " to "
+              + newHome
+              + " while the Jetson was on the relay; the phone was NOT re-activated, and traffic"
+              + " flowed again "
+              + Report.ms(gap)
+              + " later, because the relay session followed the agent's new address; "
+              + h.fqdn()
+              + " still names the relay");
+
+      // 4. UPnP comes back: failback with hysteresis, DNS names the home address again.
+      long t2 = System.nanoTime();
+      h.upnp.start();
+      Duration back =
+          Wait.until(
+              h.fqdn() + " -> the home address " + newHome,
+              Duration.ofSeconds(180),
+              () -> h.dnsAnswer().equals(List.of(newHome)));
+      assertThat(h.jetson.status().path("path").asString()).isEqualTo("direct");
+      r.step("4 UPnP back -> failback, DNS names the home address", "-", back);
+      handshake = h.phoneReactivates(Duration.ofSeconds(30));
+      assertThat(h.phoneEndpoint()).isEqualTo(newHome + ":51820");
+      ssh = h.sshToJetson("echo step-4-direct-again");
+      assertThat(ssh.ok()).as(ssh.output()).isTrue();
+      r.step("4 phone re-activated, handshake direct", "direct " + h.phoneEndpoint(), handshake);
+      r.step("4 ssh alice@10.100.0.1", "direct " + h.phoneEndpoint(), ssh.elapsed());
+      r.proved(
+          "UPnP came back; the agent failed back after its hysteresis and "
+              + h.fqdn()
+              + " A "
+              + newHome
+              + " was in BIND "
+              + Report.ms(back)
+              + " later; after re-activation the phone is direct again at "
+              + h.phoneEndpoint()
+              + " (handshake "
+              + Report.ms(handshake)
+              + ")");
+      Duration failbackTotal = Duration.ofNanos(System.nanoTime() - t2);
+      r.step("4 total: UPnP back -> SSH direct", "direct " + h.phoneEndpoint(), failbackTotal);
+      r.path("direct -> relay-server -> direct").handshake(handshake).sshRoundTrip(ssh.elapsed());
+      Duration t1Total = Duration.ofNanos(t2 - t1);
+      Report.note("stock client: on the relay across a WAN change for " + Report.ms(t1Total));
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "\nthrough the tunnel now: "
+              + tunnelProbe(net, h)
+              + "\nrelay-server drop counters: "
+              + net.relay
+                  .tryExec(
+                      "bash",
+                      "-c",
+                      "curl -s 127.0.0.1:"
+                          + RelayServer.HTTP_PORT
+                          + "/actuator/prometheus | grep -i drop | grep -v '^#' | grep -v ' 0.0$'")
+                  .output()
+              + "\nagent status: "
+              + safeStatus(h)
+              + "\nrelay-server alive: "
+              + relay.isAlive()
+              + "\nrelay-server log tail:\n"
+              + relay.log(),
+          e);
+    } finally {
+      if (!h.upnp.running()) {
+        h.upnp.start();
+      }
+    }
+  }
+
+  /** Small and full-size pings to the Jetson through the phone's tunnel, for a failure message. */
+  private static String tunnelProbe(Topology net, Home h) {
+    StringBuilder out = new StringBuilder();
+    for (String size : List.of("56", "1000", "1300", "1392")) {
+      String before = jetsonTransfer(net, h);
+      boolean ok =
+          net.phone.tryExec("ping", "-c", "2", "-W", "2", "-s", size, Home.JETSON_WG_IP).ok();
+      out.append("ping -s ")
+          .append(size)
+          .append(ok ? " ok" : " LOST")
+          .append(" (Jetson wg rx/tx ")
+          .append(before)
+          .append(" -> ")
+          .append(jetsonTransfer(net, h))
+          .append("); ");
+    }
+    return out.toString();
+  }
+
+  private static String jetsonTransfer(Topology net, Home h) {
+    String out = net.jetson.tryExec("wg", "show", h.jetson.wgInterface(), "transfer").output();
+    String[] parts = out.trim().split("\\s+");
+    return parts.length >= 3 ? parts[1] + "/" + parts[2] : out.trim();
+  }
+
+  private static String safeStatus(Home h) {
+    try {
+      return h.jetson.status().toString();
+    } catch (RuntimeException e) {
+      return "(unavailable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Test
+  @Order(9)
+  @Tag("replica-loss")
+  @Timeout(value = 2400, unit = TimeUnit.SECONDS)
+  void theControlPlaneLosesAndRestartsReplicasWithoutLosingWork() throws Exception {
+    Scenarios.run("9", "Replica loss", this::replicaLossScenario);
+  }
+
+  /**
+   * Issue 11's "replica loss": two replicas of every service behind the deployment's nginx; the
+   * real agent and a small load driver keep working and an SSH session is held through the jump
+   * router while one replica of each service is killed with SIGKILL, and then every replica is
+   * restarted one at a time.
+   */
+  private void replicaLossScenario(Report.Entry r) throws Exception {
+    Home h = home();
+    Tenants t = tenants();
+    Topology net = world.net;
+    ControlPlane cp = world.controlPlane;
+    long t0 = System.nanoTime();
+    world.replicateControlPlane();
+    r.step(
+        "control plane moved to 2 replicas of each service",
+        "nginx -> rep-a/rep-b",
+        Duration.ofNanos(System.nanoTime() - t0));
+    r.proved(
+        "every service runs twice (device-registry-a/-b, dns-api-a/-b, relay-coordinator-a/-b,"
+            + " jump-router-a/-b on two cloud hosts "
+            + String.join(", ", Topology.REPLICA_IPS)
+            + ") behind the shipped nginx balancer (deploy/proxy: spoq.conf.template, internal.conf,"
+            + " stream.conf) on the cloud host");
+
+    // The real agent, with short intervals, talks only to the balanced API.
+    h.jetson.stop();
+    h.jetson.useSettings(Home.fastSettings()).start();
+    Wait.until(
+        "the agent's first status report through the replicas",
+        Duration.ofSeconds(60),
+        () -> h.jetson.queuedReports() == 0 && statusAge(h) < 10);
+
+    // The agent's relay-server session (held warm while direct) must outlive all of it.
+    world.relayServer();
+    Wait.until(
+        "the agent's relay-server session to be up",
+        Duration.ofSeconds(60),
+        () -> relaySession(h).path("state").asString().equals("up"));
+    String sessionUpSince = relaySession(h).path("up_since").asString();
+
+    // A second Jetson's token drives the bounded load.
+    TlsProxy proxy = world.tlsProxy();
+    String api = "https://api." + World.DOMAIN;
+    List<String> tls = List.of("--cacert", proxy.caCertificate().toString());
+    world.createAccount("dave", "JETSON");
+    String code =
+        world
+            .admin("POST", "/api/accounts/dave/enrollment-codes", null, 201)
+            .get("code")
+            .asString();
+    String davePublicKey = new WireGuardPeer(net.phone, world.work, "wgd").publicKey();
+    JsonNode enrolled =
+        Http.call(
+                net.phone,
+                "POST",
+                api + "/api/jetsons/enroll",
+                null,
+                Map.of("code", code, "publicKey", davePublicKey, "hostname", "dave-jetson"),
+                tls)
+            .json();
+    String daveToken = enrolled.get("deviceToken").asString();
+    String daveId = enrolled.get("jetsonId").asString();
+
+    // carol's SSH session held through the jump router, and a prober making new connections.
+    Path sessionLog = world.work.resolve("logs/ssh-session-carol.log");
+    String jumpHost = "carol@ssh." + World.DOMAIN;
+    List<String> jumpPort = List.of("-p", String.valueOf(ControlPlane.JUMP_SSH_PORT));
+    var session =
+        t.carol()
+            .session(jumpPort, jumpHost, "while true; do echo tick; sleep 1; done", sessionLog);
+    Wait.until("carol's session to tick", Duration.ofSeconds(30), () -> ticks(sessionLog) > 0);
+    int holder = jumpReplicaHolding(cp);
+    SshProber prober = new SshProber(t.carol(), jumpPort, jumpHost);
+    r.proved(
+        "carol's SSH session runs through the stream balancer on jump-router-"
+            + (char) ('a' + holder)
+            + "; a prober opens a new SSH connection every 2 s");
+
+    try (LoadDriver load =
+            new LoadDriver(net.phone, api, proxy.caCertificate(), daveToken, "dave").start();
+        prober) {
+      prober.start();
+      Wait.sleep(10_000);
+
+      // kill -9 one replica of each service (for the jump router: the one without the session).
+      long k0 = System.nanoTime();
+      List<String> killed = new ArrayList<>();
+      for (String module : ControlPlane.MODULES) {
+        int victim = module.equals("jump-router") ? 1 - holder : 0;
+        cp.replica(module, victim).kill9();
+        killed.add(module + "-" + (char) ('a' + victim));
+      }
+      r.step("kill -9 " + String.join(", ", killed), "survivors only", elapsed(k0));
+      Wait.sleep(20_000);
+      int ticksAfterKill = ticks(sessionLog);
+      assertThat(session.isAlive()).as("carol's SSH session after the kills").isTrue();
+      long s0 = System.nanoTime();
+      List<java.util.concurrent.CompletableFuture<?>> starting = new ArrayList<>();
+      for (String module : ControlPlane.MODULES) {
+        int victim = module.equals("jump-router") ? 1 - holder : 0;
+        starting.add(
+            java.util.concurrent.CompletableFuture.runAsync(() -> cp.startReplica(module, victim)));
+      }
+      java.util.concurrent.CompletableFuture.allOf(
+              starting.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .join();
+      r.step("killed replicas started again, healthy", "both replicas", elapsed(s0));
+      // nginx rests a replica it saw failing for fail_timeout; an operator (and this test) waits
+      // that long before taking the next replica down.
+      Duration rest = balancerFailTimeout();
+      Wait.sleep(rest.toMillis());
+      r.proved(
+          "after kill -9 of "
+              + String.join(", ", killed)
+              + " the agent, the load and new SSH connections went on through the survivors;"
+              + " carol's session on jump-router-"
+              + (char) ('a' + holder)
+              + " kept ticking ("
+              + ticksAfterKill
+              + " ticks so far)");
+
+      // Rolling restart: one replica at a time, the session's jump router last.
+      long r0 = System.nanoTime();
+      Integer sessionEndedAtTick = null;
+      for (String module : ControlPlane.MODULES) {
+        List<Integer> order =
+            module.equals("jump-router") ? List.of(1 - holder, holder) : List.of(0, 1);
+        for (int index : order) {
+          long one = System.nanoTime();
+          if (module.equals("jump-router") && index == holder) {
+            assertThat(session.isAlive())
+                .as("carol's session until its own replica restarts")
+                .isTrue();
+            sessionEndedAtTick = ticks(sessionLog);
+          }
+          cp.restartReplica(module, index);
+          r.step(
+              "rolling restart " + module + "-" + (char) ('a' + index),
+              "other replica",
+              elapsed(one));
+          Wait.sleep(rest.toMillis());
+        }
+      }
+      r.step("rolling restart of all 8 (each + fail_timeout)", "-", elapsed(r0));
+      Wait.sleep(5_000);
+      load.close();
+      prober.close();
+
+      assertThat(load.failures()).as("load operations failed after retries").isEmpty();
+      assertThat(prober.failures()).as("new SSH connections that failed").isEmpty();
+      r.proved("load driver: " + load.summary() + " (after retries: 4 attempts, 1 s apart)");
+      r.proved("new SSH connections through the balancer: " + prober.summary());
+
+      // Nothing lost: the last acknowledged status report and DNS update are what is stored.
+      long lastStatus = load.counters.get("status").lastAcknowledged.get();
+      JsonNode daveStatus = world.admin("GET", "/api/jetsons/" + daveId + "/status", null, 200);
+      assertThat(daveStatus.path("report").path("agent").path("uptime_seconds").asLong())
+          .isEqualTo(lastStatus);
+      long lastDns = load.counters.get("dns").lastAcknowledged.get();
+      String expected = LoadDriver.addressFor(lastDns);
+      Duration dnsSettled =
+          Wait.until(
+              "dave." + World.DOMAIN + " -> " + expected,
+              Duration.ofSeconds(30),
+              () ->
+                  dev.spoq.e2e.harness.Bind.lookup(
+                          net.phone, Topology.DNS_IP, "dave." + World.DOMAIN)
+                      .equals(List.of(expected)));
+      r.proved(
+          "no status report or DNS update lost: the registry holds dave's last acknowledged report"
+              + " (#"
+              + lastStatus
+              + ") and BIND answers dave."
+              + World.DOMAIN
+              + " A "
+              + expected
+              + " (the last acknowledged update, "
+              + Report.ms(dnsSettled)
+              + " after the load stopped)");
+
+      // The real agent: its queue drained, its last report is fresh, nothing left pending.
+      Wait.until(
+          "the agent's outbox to drain",
+          Duration.ofSeconds(30),
+          () -> h.jetson.queuedReports() == 0);
+      assertThat(statusAge(h)).isLessThan(10);
+      r.proved(
+          "the real agent kept polling and reporting through it all: outbox empty, last report "
+              + statusAge(h)
+              + " s old");
+      JsonNode sessionAfter = relaySession(h);
+      assertThat(sessionAfter.path("state").asString()).isEqualTo("up");
+      assertThat(sessionAfter.path("up_since").asString())
+          .as("the agent's relay session was never re-established")
+          .isEqualTo(sessionUpSince);
+      r.proved(
+          "no relay session dropped: the agent's relay-server session is up since "
+              + sessionUpSince
+              + ", unchanged through the kills and restarts");
+      r.proved(
+          "carol's session lived through the kills and the other replica's restart ("
+              + sessionEndedAtTick
+              + " ticks) and ended only when its own jump-router replica was restarted"
+              + (session.isAlive() ? " (it is even still alive)" : ""));
+      r.path("nginx -> 2 replicas each");
+    } finally {
+      session.close();
+    }
+  }
+
+  /**
+   * The longest {@code fail_timeout} of the shipped balancer config (+2 s): how long nginx keeps a
+   * replica it saw failing out of rotation after it is back.
+   */
+  private static Duration balancerFailTimeout() {
+    long seconds = 0;
+    for (String file : List.of("spoq.conf.template", "stream.conf")) {
+      var m =
+          java.util.regex.Pattern.compile("fail_timeout=(\\d+)s")
+              .matcher(readString(dev.spoq.e2e.RepoPaths.root().resolve("deploy/proxy/" + file)));
+      while (m.find()) {
+        seconds = Math.max(seconds, Long.parseLong(m.group(1)));
+      }
+    }
+    return Duration.ofSeconds(seconds + 2);
+  }
+
+  private static JsonNode relaySession(Home h) {
+    return h.jetson.status().path("relay").path("session");
+  }
+
+  private static Duration elapsed(long since) {
+    return Duration.ofNanos(System.nanoTime() - since);
+  }
+
+  private long statusAge(Home h) {
+    JsonNode status = world.admin("GET", "/api/jetsons/" + h.jetsonId + "/status", null, 200);
+    return Duration.between(Instant.parse(status.get("receivedAt").asString()), Instant.now())
+        .toSeconds();
+  }
+
+  private static int ticks(Path log) {
+    try {
+      return Files.exists(log)
+          ? (int) Files.readString(log).lines().filter("tick"::equals).count()
+          : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  /** Which jump-router replica holds the one established SSH connection from the balancer. */
+  private int jumpReplicaHolding(ControlPlane cp) {
+    NetworkNamespace[] hosts = world.net.replicaHosts();
+    for (int i = 0; i < hosts.length; i++) {
+      String out =
+          hosts[i]
+              .exec(
+                  "ss",
+                  "-tnH",
+                  "state",
+                  "established",
+                  "( sport = :" + ControlPlane.JUMP_SSH_PORT + " )")
+              .output();
+      if (!out.isBlank()) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no jump-router replica holds carol's session");
+  }
+
   private void relayScenario(Report.Entry r) {
     Home h = home();
     Topology net = world.net;
@@ -635,8 +1203,12 @@ class InternetInABoxIT {
     String aliceKey = world.accountKey(Home.USER);
     world.createAccount("eve", "CLOUD");
     String eveKey = world.accountKey("eve");
-    Http.get(net.phone, connectUrl, eveKey).expect(403);
-    r.proved("another account's API key gets 403 for alice's connect answer");
+    String unknown = Http.get(net.phone, cp.relayUrl() + "/api/connect/nobody", eveKey).body();
+    Http.Response foreign = Http.get(net.phone, connectUrl, eveKey).expect(404);
+    assertThat(foreign.body()).isEqualTo(unknown.replace("/nobody", "/" + Home.USER));
+    r.proved(
+        "another account's API key gets 404 for alice's connect answer, the same answer as for a"
+            + " name that does not exist");
 
     JsonNode[] before = new JsonNode[1];
     try {
@@ -687,26 +1259,33 @@ class InternetInABoxIT {
                 + frpMissing.get()
                 + ". Verified without it: the connect answer stopped offering the dead direct path ("
                 + notes
-                + "); the relay endpoint itself is only offered once frps reports the relay UP.");
+                + "); the relay endpoint itself is only offered once frps reports the relay UP. "
+                + FRP_NEEDS_CONNECT_ANSWER_CLIENT);
       }
       JsonNode relayEndpoint = answer[0].get("endpoints").get(0);
       assertThat(relayEndpoint.get("host").asString()).isEqualTo(Topology.RELAY_IP);
       int port = relayEndpoint.get("port").asInt();
       assertThat(port).isBetween(Frps.FIRST_PORT, Frps.LAST_PORT);
       r.proved(
-          "the connect answer points at the relay: " + relayEndpoint.get("endpoint").asString());
+          "the connect answer points at the relay: "
+              + relayEndpoint.get("endpoint").asString()
+              + "; "
+              + FRP_NEEDS_CONNECT_ANSWER_CLIENT);
       Duration handshake =
-          h.phoneConnects(relayEndpoint.get("endpoint").asString(), Duration.ofSeconds(60));
+          h.connectAnswerClientActivates(
+              relayEndpoint.get("endpoint").asString(), Duration.ofSeconds(60));
       SshClient.Run run = h.sshToJetson("echo via-relay");
       assertThat(run.ok()).as(run.output()).isTrue();
       r.proved(
-          "the phone's WireGuard handshook through frps/frpc in "
+          "a client that follows the connect answer handshook through frps/frpc in "
               + Report.ms(handshake)
               + " and SSH works");
-      r.path("relay " + relayEndpoint.get("endpoint").asString() + " (frp)")
+      r.path("relay " + relayEndpoint.get("endpoint").asString() + " (frp, connect-answer client)")
           .handshake(handshake)
           .sshRoundTrip(run.elapsed());
     } finally {
+      // Back to the stock app's tunnel, exactly as installed.
+      h.phoneWg.activate();
       h.upnp.start();
       Wait.until(
           "the agent to map its port again",
@@ -714,6 +1293,13 @@ class InternetInABoxIT {
           () -> h.upnp.mappings().contains("51820"));
     }
   }
+
+  /** Said in scenario 3's report, so nobody mistakes the frp path for the stock-client path. */
+  static final String FRP_NEEDS_CONNECT_ANSWER_CLIENT =
+      "frp gives each Jetson its own port on the relay host, so a stock WireGuard app (configured"
+          + " once with alice.spoq.dev:51820, resolving the name only at activation) cannot follow"
+          + " it: the frp path needs a client that follows the connect answer. Stock apps use the"
+          + " relay-server path (scenario 8, stock client).";
 
   private static List<String> types(JsonNode answer) {
     List<String> types = new ArrayList<>();

@@ -5,9 +5,11 @@ import dev.spoq.e2e.harness.ControlPlane;
 import dev.spoq.e2e.harness.EtcFiles;
 import dev.spoq.e2e.harness.Http;
 import dev.spoq.e2e.harness.PostgresBridge;
+import dev.spoq.e2e.harness.RelayServer;
 import dev.spoq.e2e.harness.TlsProxy;
 import dev.spoq.e2e.harness.Topology;
 import dev.spoq.e2e.harness.WorkDir;
+import dev.spoq.testsupport.netns.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +29,7 @@ final class World implements AutoCloseable {
   final PostgresBridge postgres;
   final ControlPlane controlPlane;
   private TlsProxy tlsProxy;
+  private RelayServer relayServer;
 
   private World(Path work, Topology net, Bind bind, PostgresBridge postgres, ControlPlane cp) {
     this.work = work;
@@ -70,12 +73,90 @@ final class World implements AutoCloseable {
         201);
   }
 
+  /**
+   * Moves the control plane to two replicas of every service on two more cloud hosts, behind the
+   * deployment's balancer (the proxy restarted with internal.conf and stream.conf); the TLS
+   * certificate and every URL stay the same.
+   */
+  void replicateControlPlane() {
+    NetworkNamespace[] hosts = net.replicaHosts();
+    controlPlane.stop();
+    controlPlane.replicated(hosts, Topology.REPLICA_IPS, Topology.REPLICA_GATEWAYS);
+    if (tlsProxy != null) {
+      tlsProxy.close();
+    }
+    tlsProxy = net.own(new TlsProxy(net.cloud, work, "api." + DOMAIN, Topology.REPLICA_IPS));
+    controlPlane.start();
+  }
+
   /** The deployment's TLS proxy in front of the services, started on first use. */
   TlsProxy tlsProxy() {
     if (tlsProxy == null) {
       tlsProxy = net.own(new TlsProxy(net.cloud, work, "api." + DOMAIN));
     }
     return tlsProxy;
+  }
+
+  static final String SPOQ_RELAY_ID = "relay-spoq-1";
+
+  /**
+   * The WireGuard-aware relay on the relay host, started on first use: registered with the relay
+   * coordinator as a {@code spoq} relay (the answer carries its relay token once), then {@code
+   * relay-server} runs with that token and fetches its Jetson set from the coordinator.
+   */
+  RelayServer relayServer() {
+    if (relayServer == null) {
+      Map<String, Object> relay = new java.util.LinkedHashMap<>();
+      relay.put("id", SPOQ_RELAY_ID);
+      relay.put("kind", "spoq");
+      relay.put("region", "us");
+      relay.put("publicHost", Topology.RELAY_IP);
+      relay.put("wgPort", RelayServer.WG_PORT);
+      relay.put("agentPort", RelayServer.AGENT_PORT);
+      relay.put("capacity", 100);
+      JsonNode created =
+          Http.post(
+                  net.cloud,
+                  controlPlane.relayUrl() + "/api/relays",
+                  controlPlane.adminKey(),
+                  relay)
+              .expect(201)
+              .json();
+      String token = created.get("relayToken").asString();
+      relayServer =
+          net.own(
+              new RelayServer(
+                  net.relay,
+                  work,
+                  controlPlane.relayUrl(),
+                  SPOQ_RELAY_ID,
+                  token,
+                  Topology.RELAY_IP));
+      // Drained, so a Jetson assigned to an frp relay earlier moves to relay-server.
+      for (JsonNode other :
+          Http.get(net.cloud, controlPlane.relayUrl() + "/api/relays", controlPlane.adminKey())
+              .expect(200)
+              .json()) {
+        String id = other.get("id").asString();
+        if (!"spoq".equals(other.path("kind").asString()) && !other.path("draining").asBoolean()) {
+          Http.post(
+                  net.cloud,
+                  controlPlane.relayUrl() + "/api/relays/" + id + "/drain",
+                  controlPlane.adminKey(),
+                  null)
+              .expect(200);
+          drainedFrpRelays.add(id);
+        }
+      }
+    }
+    return relayServer;
+  }
+
+  private final java.util.List<String> drainedFrpRelays = new java.util.ArrayList<>();
+
+  /** The frp relays {@link #relayServer()} drained (left from scenario 3, which runs earlier). */
+  java.util.List<String> drainedFrpRelays() {
+    return java.util.List.copyOf(drainedFrpRelays);
   }
 
   /** A new API key scoped to one account (what the web app holds for that person). */
