@@ -94,6 +94,26 @@ class PublishedPathTest extends CloudflareBackedTest {
   }
 
   @Test
+  void theCoordinatorsReadsAreNotHeldToThePerAddressBudget() {
+    // The coordinator asks on behalf of every client that wants a connect answer, all from one
+    // address; strangers from that address are still limited.
+    Home home = newHome("c6rate");
+    api.update(home.token(), body(home.subdomain(), "73.45.15.1"), someClientAddress());
+    String path = "/internal/v1/dns/" + home.subdomain();
+    String coordinatorAddress = someClientAddress();
+
+    for (int i = 0; i < SOURCE_IP_LIMIT + 5; i++) {
+      Answer answer = api.get(path, COORDINATOR_TOKEN, coordinatorAddress);
+      assertThat(answer.status()).as("read %d: %s", i, answer.body()).isEqualTo(200);
+    }
+    Answer stranger = null;
+    for (int i = 0; i < SOURCE_IP_LIMIT + 1; i++) {
+      stranger = api.get(path, "svc-guess", coordinatorAddress);
+    }
+    assertProblem(stranger, 429, "rate-limited");
+  }
+
+  @Test
   void theInternalReadNeedsTheCoordinatorsServiceToken() {
     Home home = newHome("c6auth");
     api.update(home.token(), body(home.subdomain(), "73.45.14.1"), someClientAddress());

@@ -82,9 +82,18 @@ class DnsAuthentication implements HandlerInterceptor {
             .resolve(request)
             .orElseThrow(() -> ApiProblemException.invalid("The caller's address cannot be read."));
     String sourceIp = IpLiterals.canonical(address);
-    limits.checkSourceIp(sourceIp);
     String credential =
         BearerToken.parse(request.getHeader(HttpHeaders.AUTHORIZATION)).orElse(null);
+    // A configured service (the coordinator's connect answer reads published records) calls from
+    // one address on behalf of many clients: it is recognised locally, without a registry call,
+    // and is not held to the per-address budget meant for devices and strangers.
+    Optional<Caller> service =
+        credential == null ? Optional.empty() : serviceCaller(credential, sourceIp, kinds);
+    if (service.isPresent()) {
+      request.setAttribute(Caller.REQUEST_ATTRIBUTE, service.get());
+      return true;
+    }
+    limits.checkSourceIp(sourceIp);
     Optional<Caller> caller =
         credential == null ? Optional.empty() : authenticate(credential, sourceIp, kinds);
     if (caller.isEmpty()) {
@@ -100,14 +109,17 @@ class DnsAuthentication implements HandlerInterceptor {
     return true;
   }
 
+  private Optional<Caller> serviceCaller(
+      String credential, String sourceIp, List<Caller.Kind> kinds) {
+    if (!kinds.contains(Caller.Kind.SERVICE)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(serviceByTokenHash.get(Tokens.hash(credential)))
+        .map(service -> new Caller.Service(service, sourceIp));
+  }
+
   private Optional<Caller> authenticate(
       String credential, String sourceIp, List<Caller.Kind> kinds) {
-    if (kinds.contains(Caller.Kind.SERVICE)) {
-      String service = serviceByTokenHash.get(Tokens.hash(credential));
-      if (service != null) {
-        return Optional.of(new Caller.Service(service, sourceIp));
-      }
-    }
     if (!Tokens.looksValid(credential)) {
       return Optional.empty();
     }
