@@ -17,7 +17,8 @@ record LocalStackOptions(
       Usage: scripts/run-control-plane.sh [options]
 
       Runs every control-plane service (device-registry, dns-api, relay-coordinator, jump-router)
-      from its built jar, all sharing one embedded PostgreSQL, and prints where each listens.
+      from its built jar, all sharing one embedded PostgreSQL, plus one relay-server on loopback
+      (UDP 51820/51821, registered as spoq relay "local-1"), and prints where each listens.
       Stop with Ctrl-C; data and secrets persist in the state directory between runs.
 
       Options:
