@@ -30,6 +30,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 class DnsAuthentication implements HandlerInterceptor {
 
   private static final String DEVICE_TOKEN_PREFIX = "spoq_dev_";
+  private static final List<String> KNOWN_SERVICES =
+      List.of("relay-coordinator", "jump-router", "device-registry");
   private static final List<Caller.Kind> API_DOCS_READERS =
       List.of(Caller.Kind.API_KEY, Caller.Kind.SERVICE);
 
@@ -54,7 +56,7 @@ class DnsAuthentication implements HandlerInterceptor {
         .forEach(
             (service, token) -> {
               if (token != null && !token.isBlank()) {
-                serviceByTokenHash.put(Tokens.hash(token.trim()), service);
+                serviceByTokenHash.put(Tokens.hash(token.trim()), canonicalServiceName(service));
               }
             });
   }
@@ -107,6 +109,19 @@ class DnsAuthentication implements HandlerInterceptor {
     }
     request.setAttribute(Caller.REQUEST_ATTRIBUTE, caller.get());
     return true;
+  }
+
+  /**
+   * The service's name as the rest of dns-api spells it. Set from the environment ({@code
+   * SPOQ_DNS_SERVICETOKENS_RELAYCOORDINATOR}), relaxed binding yields the key {@code
+   * relaycoordinator}; both spellings mean {@code relay-coordinator}.
+   */
+  static String canonicalServiceName(String configured) {
+    String squashed = configured.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    return KNOWN_SERVICES.stream()
+        .filter(known -> known.replace("-", "").equals(squashed))
+        .findFirst()
+        .orElse(configured);
   }
 
   private Optional<Caller> serviceCaller(
