@@ -82,11 +82,16 @@ class UpnpStunIT {
           assertThat(home.mappings()).contains("51821");
           assertThat(home.leases()).contains("UDP:51821:" + HomeNetwork.JETSON + ":51820");
 
-          // STUN (coturn) and the gateway agree on the public address.
+          // STUN (coturn) and the gateway agree on the public address. The first observation may
+          // predate the mapping (gateway not yet discovered), so wait for one that has both.
           Wait.until(
-              "STUN answer",
+              "STUN and gateway answers in one observation",
               Duration.ofSeconds(20),
-              () -> agent.status().path("public_ip").path("sources").has("stun"));
+              () -> {
+                JsonNode sources = agent.status().path("public_ip").path("sources");
+                return sources.has("stun") && sources.has("upnp");
+              },
+              () -> agent.status().path("public_ip").toString());
           JsonNode ip = agent.status().path("public_ip");
           assertThat(ip.path("sources").path("stun").asString()).isEqualTo(HomeNetwork.WAN_ROUTER);
           assertThat(ip.path("sources").path("upnp").asString()).isEqualTo(HomeNetwork.WAN_ROUTER);
