@@ -3,11 +3,8 @@ package dev.spoq.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.relay.support.RelayServiceTest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.spoq.testsupport.openapi.OpenApiDocuments;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -34,23 +31,12 @@ class OpenApiTest extends RelayServiceTest {
   void everyControllerMappingIsDocumented() {
     JsonNode doc = call("GET", "/v3/api-docs", admin(), null).json();
     JsonNode paths = doc.get("paths");
-    List<String> missing = new ArrayList<>();
-    requestMappingHandlerMapping
-        .getHandlerMethods()
-        .forEach(
-            (info, method) -> {
-              if (!method.getBeanType().getPackageName().startsWith("dev.spoq.relay")) {
-                return;
-              }
-              for (String path : info.getPatternValues()) {
-                for (var verb : info.getMethodsCondition().getMethods()) {
-                  if (paths.path(path).path(verb.name().toLowerCase()).isMissingNode()) {
-                    missing.add(verb + " " + path);
-                  }
-                }
-              }
-            });
-    assertThat(missing).isEmpty();
+    assertThat(
+            OpenApiDocuments.undocumented(
+                requestMappingHandlerMapping,
+                "dev.spoq.relay",
+                (path, verb) -> !paths.path(path).path(verb).isMissingNode()))
+        .isEmpty();
     assertThat(paths.has("/internal/v1/relay-servers/{relayId}/jetsons")).isTrue();
     assertThat(paths.has("/api/relays/{id}/token/rotate")).isTrue();
   }
@@ -58,13 +44,8 @@ class OpenApiTest extends RelayServiceTest {
   @Test
   void committedCopyMatchesTheServedDocument() throws Exception {
     String served = call("GET", "/v3/api-docs.yaml", admin(), null).body();
-    if (Boolean.getBoolean("spoq.openapi.write")) {
-      Files.createDirectories(COMMITTED.getParent());
-      Files.writeString(COMMITTED, served, StandardCharsets.UTF_8);
-    }
-    assertThat(COMMITTED).exists();
-    assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
-        .as("docs/api copy is stale; rerun with -Dspoq.openapi.write=true")
+    assertThat(OpenApiDocuments.committedCopy(COMMITTED, served))
+        .as(COMMITTED + " is stale; rerun with -Dspoq.openapi.write=true")
         .isEqualTo(served);
   }
 }

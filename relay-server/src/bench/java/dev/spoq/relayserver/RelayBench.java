@@ -143,7 +143,14 @@ public final class RelayBench {
   }
 
   private static double mean(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (double value : values) {
+      sum += value;
+    }
+    return sum / values.size();
   }
 
   // ------------------------------------------------------------------ (c)

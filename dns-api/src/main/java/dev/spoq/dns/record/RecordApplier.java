@@ -75,21 +75,15 @@ public class RecordApplier {
       records.postpone(record, gate.openAt());
       return Result.PENDING;
     }
-    try {
-      p.get().upsert(ProviderRecord.jetson(record.fqdn(), record.type(), record.desiredIp()));
-      meters
-          .counter("dns.provider.writes", "provider", p.get().name(), "outcome", "ok")
-          .increment();
-    } catch (ProviderException e) {
-      meters
-          .counter(
-              "dns.provider.writes",
-              "provider",
-              p.get().name(),
-              "outcome",
-              e.transientFailure() ? "transient" : "permanent")
-          .increment();
-      failed(record, e);
+    DnsProvider target = p.get();
+    boolean written =
+        write(
+            target,
+            record,
+            () ->
+                target.upsert(
+                    ProviderRecord.jetson(record.fqdn(), record.type(), record.desiredIp())));
+    if (!written) {
       return Result.PENDING;
     }
     if (records.markApplied(record)) {
@@ -105,21 +99,8 @@ public class RecordApplier {
         records.postpone(record, gate.openAt());
         return Result.PENDING;
       }
-      try {
-        p.get().delete(record.fqdn(), record.type());
-        meters
-            .counter("dns.provider.writes", "provider", p.get().name(), "outcome", "ok")
-            .increment();
-      } catch (ProviderException e) {
-        meters
-            .counter(
-                "dns.provider.writes",
-                "provider",
-                p.get().name(),
-                "outcome",
-                e.transientFailure() ? "transient" : "permanent")
-            .increment();
-        failed(record, e);
+      DnsProvider target = p.get();
+      if (!write(target, record, () -> target.delete(record.fqdn(), record.type()))) {
         return Result.PENDING;
       }
     }
@@ -140,6 +121,30 @@ public class RecordApplier {
             "jetsonId", String.valueOf(record.jetsonId()),
             "provider", provider.name()));
     return Result.APPLIED;
+  }
+
+  /** One provider call; counted by outcome. On failure the record is rescheduled. */
+  private boolean write(DnsProvider target, DnsRecord record, ProviderCall call) {
+    try {
+      call.run();
+    } catch (ProviderException e) {
+      countWrite(target, e.transientFailure() ? "transient" : "permanent");
+      failed(record, e);
+      return false;
+    }
+    countWrite(target, "ok");
+    return true;
+  }
+
+  private void countWrite(DnsProvider target, String outcome) {
+    meters
+        .counter("dns.provider.writes", "provider", target.name(), "outcome", outcome)
+        .increment();
+  }
+
+  @FunctionalInterface
+  private interface ProviderCall {
+    void run();
   }
 
   private void failed(DnsRecord record, ProviderException e) {

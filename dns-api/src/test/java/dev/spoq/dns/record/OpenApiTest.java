@@ -2,11 +2,8 @@ package dev.spoq.dns.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.spoq.testsupport.openapi.OpenApiDocuments;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -35,23 +32,12 @@ class OpenApiTest extends CloudflareBackedTest {
   void everyControllerMappingIsDocumented() {
     JsonNode doc = api.get("/v3/api-docs", REGISTRY.adminKey(), null).json();
     JsonNode paths = doc.get("paths");
-    List<String> missing = new ArrayList<>();
-    requestMappingHandlerMapping
-        .getHandlerMethods()
-        .forEach(
-            (info, method) -> {
-              if (!method.getBeanType().getPackageName().startsWith("dev.spoq.dns")) {
-                return;
-              }
-              for (String path : info.getPatternValues()) {
-                for (var verb : info.getMethodsCondition().getMethods()) {
-                  if (paths.path(path).path(verb.name().toLowerCase()).isMissingNode()) {
-                    missing.add(verb + " " + path);
-                  }
-                }
-              }
-            });
-    assertThat(missing).isEmpty();
+    assertThat(
+            OpenApiDocuments.undocumented(
+                requestMappingHandlerMapping,
+                "dev.spoq.dns",
+                (path, verb) -> !paths.path(path).path(verb).isMissingNode()))
+        .isEmpty();
     assertThat(paths.has("/api/dns/update")).isTrue();
     assertThat(paths.has("/internal/v1/dns/{subdomain}")).isTrue();
     assertThat(doc.toString()).doesNotContain("\"name\":\"caller\"");
@@ -60,13 +46,8 @@ class OpenApiTest extends CloudflareBackedTest {
   @Test
   void committedCopyMatchesTheServedDocument() throws Exception {
     String served = api.get("/v3/api-docs.yaml", REGISTRY.adminKey(), null).body();
-    if (Boolean.getBoolean("spoq.openapi.write")) {
-      Files.createDirectories(COMMITTED.getParent());
-      Files.writeString(COMMITTED, served, StandardCharsets.UTF_8);
-    }
-    assertThat(COMMITTED).exists();
-    assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
-        .as("docs/api copy is stale; rerun with -Dspoq.openapi.write=true")
+    assertThat(OpenApiDocuments.committedCopy(COMMITTED, served))
+        .as(COMMITTED + " is stale; rerun with -Dspoq.openapi.write=true")
         .isEqualTo(served);
   }
 }

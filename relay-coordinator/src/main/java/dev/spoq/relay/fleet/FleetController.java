@@ -171,12 +171,11 @@ class FleetController {
     }
     FleetService.Registered registered = fleet.register(toRelay(body.id(), body));
     Relay relay = registered.relay();
-    audit.record(
-        caller.actor(),
+    auditSuccess(
+        caller,
         "relay.registered",
-        "relay:" + relay.id(),
-        request.getRemoteAddr(),
-        "SUCCESS",
+        relay.id(),
+        request,
         Map.of("region", relay.region(), "host", relay.publicHost(), "kind", relay.kind()));
     return ResponseEntity.status(HttpStatus.CREATED)
         .cacheControl(CacheControl.noStore())
@@ -193,13 +192,7 @@ class FleetController {
       HttpServletRequest request) {
     Caller caller = callers.requireAdmin(authorization);
     String token = fleet.rotateToken(checkId(id));
-    audit.record(
-        caller.actor(),
-        "relay.token.rotated",
-        "relay:" + id,
-        request.getRemoteAddr(),
-        "SUCCESS",
-        Map.of());
+    auditSuccess(caller, "relay.token.rotated", id, request, Map.of());
     return ResponseEntity.ok()
         .cacheControl(CacheControl.noStore())
         .body(new TokenAnswer(id, token));
@@ -233,12 +226,11 @@ class FleetController {
       throw ApiProblemException.invalid("The id in the body differs from the path.");
     }
     Relay relay = fleet.update(id, toRelay(id, body));
-    audit.record(
-        caller.actor(),
+    auditSuccess(
+        caller,
         "relay.updated",
-        "relay:" + id,
-        request.getRemoteAddr(),
-        "SUCCESS",
+        id,
+        request,
         Map.of("passwordChanged", body.adminPassword() != null));
     return view(relay);
   }
@@ -252,13 +244,7 @@ class FleetController {
       HttpServletRequest request) {
     Caller caller = callers.requireAdmin(authorization);
     int moved = fleet.drain(checkId(id));
-    audit.record(
-        caller.actor(),
-        "relay.drained",
-        "relay:" + id,
-        request.getRemoteAddr(),
-        "SUCCESS",
-        Map.of("moved", moved));
+    auditSuccess(caller, "relay.drained", id, request, Map.of("moved", moved));
     return new DrainAnswer(view(fleet.get(id)), moved);
   }
 
@@ -269,13 +255,7 @@ class FleetController {
       HttpServletRequest request) {
     Caller caller = callers.requireAdmin(authorization);
     Relay relay = fleet.undrain(checkId(id));
-    audit.record(
-        caller.actor(),
-        "relay.undrained",
-        "relay:" + id,
-        request.getRemoteAddr(),
-        "SUCCESS",
-        Map.of());
+    auditSuccess(caller, "relay.undrained", id, request, Map.of());
     return view(relay);
   }
 
@@ -286,13 +266,7 @@ class FleetController {
       HttpServletRequest request) {
     Caller caller = callers.requireAdmin(authorization);
     fleet.delete(checkId(id));
-    audit.record(
-        caller.actor(),
-        "relay.deleted",
-        "relay:" + id,
-        request.getRemoteAddr(),
-        "SUCCESS",
-        Map.of());
+    auditSuccess(caller, "relay.deleted", id, request, Map.of());
     return ResponseEntity.noContent().build();
   }
 
@@ -463,6 +437,17 @@ class FleetController {
         0,
         0,
         null);
+  }
+
+  /** An admin change to a relay, audited as done. */
+  private void auditSuccess(
+      Caller caller,
+      String action,
+      String relayId,
+      HttpServletRequest request,
+      Map<String, Object> details) {
+    audit.record(
+        caller.actor(), action, "relay:" + relayId, request.getRemoteAddr(), "SUCCESS", details);
   }
 
   static boolean validHost(String host) {
