@@ -8,6 +8,7 @@ import dev.spoq.agent.registry.ControlPlaneException;
 import dev.spoq.agent.registry.Peer;
 import dev.spoq.agent.registry.PeerSet;
 import dev.spoq.agent.registry.RegistryApi;
+import dev.spoq.agent.relay.FrpcLocalPort;
 import dev.spoq.agent.relay.FrpcSupervisor;
 import dev.spoq.agent.relay.RelayAssignment;
 import dev.spoq.agent.relay.RelayClient;
@@ -20,6 +21,7 @@ import dev.spoq.agent.status.StatusReport;
 import dev.spoq.agent.status.StatusServer;
 import dev.spoq.agent.systemd.SdNotify;
 import dev.spoq.agent.upnp.UpnpMapper;
+import dev.spoq.agent.upnp.UpnpPorts;
 import dev.spoq.agent.util.CommandRunner;
 import dev.spoq.agent.util.Json;
 import dev.spoq.agent.util.SecureFiles;
@@ -100,8 +102,10 @@ public class Agent implements AutoCloseable {
     }
     this.token = Secrets.requireToken(config.tokenFile());
     this.registry = new RegistryApi(config.registryUrl(), config.httpTimeout());
-    this.wireguard = new WireGuardManager(config, keys, commands);
-    this.upnp = new UpnpMapper(config, clock);
+    java.util.Optional<UpnpPorts> savedPorts = UpnpPorts.load(config);
+    int listenPort = savedPorts.map(UpnpPorts::internal).orElse(config.wgListenPort());
+    this.wireguard = new WireGuardManager(config, keys, commands, listenPort);
+    this.upnp = new UpnpMapper(config, clock, savedPorts, this::moveListenPort);
     this.publicIp = new PublicIpMonitor(config, upnp, clock);
     this.ddns = new DdnsClient(config, state.subdomain(), state.fqdn(), token, clock);
     this.relayClient = new RelayClient(config, token);
@@ -115,9 +119,7 @@ public class Agent implements AutoCloseable {
             clock);
     this.spoqRelay =
         new SpoqRelaySession(
-            java.util.UUID.fromString(state.jetsonId()),
-            config.wgListenPort(),
-            config.spoqRelayStateFile());
+            java.util.UUID.fromString(state.jetsonId()), listenPort, config.spoqRelayStateFile());
     this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
@@ -304,6 +306,22 @@ public class Agent implements AutoCloseable {
     }
   }
 
+  /**
+   * The gateway requires equal internal and external ports (UPnP 724): WireGuard moves to the
+   * external port, and the relay paths that hand datagrams to it follow.
+   */
+  private boolean moveListenPort(int port) {
+    if (!wireguard.moveListenPort(port)) {
+      return false;
+    }
+    spoqRelay.retarget(port);
+    String frpcConfig = frpc.currentConfig();
+    if (frpcConfig != null) {
+      frpc.apply(FrpcLocalPort.apply(frpcConfig, port));
+    }
+    return true;
+  }
+
   // ---- public IP and DNS ------------------------------------------------------------------
 
   void checkPublicIp() {
@@ -326,7 +344,7 @@ public class Agent implements AutoCloseable {
         spoqRelay.stop();
         deleteQuietly(config.spoqRelayStateFile());
         writeRelayCa(a);
-        frpc.apply(a.frpcConfig());
+        frpc.apply(FrpcLocalPort.apply(a.frpcConfig(), wireguard.listenPort()));
       }
     } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
@@ -371,7 +389,9 @@ public class Agent implements AutoCloseable {
     try {
       if (java.nio.file.Files.isRegularFile(config.frpcConfigFile())) {
         log.info("starting frpc with the last relay assignment ({})", config.frpcConfigFile());
-        frpc.apply(java.nio.file.Files.readString(config.frpcConfigFile()));
+        frpc.apply(
+            FrpcLocalPort.apply(
+                java.nio.file.Files.readString(config.frpcConfigFile()), wireguard.listenPort()));
       }
     } catch (java.io.IOException | RuntimeException e) {
       log.warn("cannot reuse {}: {}", config.frpcConfigFile(), e.getMessage());

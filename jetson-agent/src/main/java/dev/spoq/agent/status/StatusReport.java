@@ -84,6 +84,7 @@ public final class StatusReport {
     } else {
       u.put("external_port", upnp.externalPort());
     }
+    u.put("internal_port", upnp.internalPort());
     u.put("gateway", upnp.gateway());
     u.put("local_address", upnp.localAddress());
     u.put("lease_seconds", upnp.leaseSeconds());
