@@ -24,6 +24,7 @@ import dev.spoq.agent.upnp.UpnpMapper;
 import dev.spoq.agent.upnp.UpnpPorts;
 import dev.spoq.agent.util.CommandRunner;
 import dev.spoq.agent.util.Json;
+import dev.spoq.agent.util.RetryBackoff;
 import dev.spoq.agent.util.SecureFiles;
 import dev.spoq.agent.wireguard.WgDump;
 import dev.spoq.agent.wireguard.WireGuardManager;
@@ -71,6 +72,7 @@ public class Agent implements AutoCloseable {
   private final ScheduledExecutorService loops;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, Long> lastRx = new HashMap<>();
+  private final RetryBackoff relayRetry;
   private final Map<String, Instant> lastDirectActivity = new HashMap<>();
   private StatusServer statusServer;
   private Thread peerWatcher;
@@ -120,6 +122,9 @@ public class Agent implements AutoCloseable {
     this.spoqRelay =
         new SpoqRelaySession(
             java.util.UUID.fromString(state.jetsonId()), listenPort, config.spoqRelayStateFile());
+    this.relayRetry =
+        new RetryBackoff(
+            Duration.ofSeconds(1), config.relayAssignmentInterval(), new java.util.Random());
     this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
@@ -168,7 +173,7 @@ public class Agent implements AutoCloseable {
     every(config.reportInterval(), this::report);
     if (config.relayEnabled()) {
       startRelayFromLastAssignment();
-      every(config.relayAssignmentInterval(), this::refreshRelay);
+      loops.schedule(this::relayAssignmentTurn, 0, TimeUnit.MILLISECONDS);
       long latencyMillis = Math.max(1000, config.relayLatencyInterval().toMillis());
       loops.scheduleWithFixedDelay(
           guarded("relay latency", this::measureLatency),
@@ -333,6 +338,50 @@ public class Agent implements AutoCloseable {
   // ---- relay -------------------------------------------------------------------------------
 
   void refreshRelay() {
+    if (!fetchRelayAssignment()) {
+      log.warn("relay assignment unavailable: {}", relayError);
+    }
+  }
+
+  /**
+   * The assignment loop: every {@code relay.assignment-interval} after a success; after a failure
+   * (coordinator down, unreachable, refusing) again after a capped exponential backoff with jitter
+   * (1 s, 2 s, 4 s … up to the interval), so a coordinator that comes back is seen within seconds.
+   */
+  private void relayAssignmentTurn() {
+    if (closed) {
+      return;
+    }
+    Duration next = config.relayAssignmentInterval();
+    try {
+      if (fetchRelayAssignment()) {
+        if (relayRetry.failures() > 0) {
+          log.info("relay assignment fetched after {} failed attempt(s)", relayRetry.failures());
+        }
+        relayRetry.reset();
+      } else {
+        next = relayRetry.next();
+        log.warn(
+            "relay assignment unavailable ({}); retry {} in {} ms",
+            relayError,
+            relayRetry.failures(),
+            next.toMillis());
+      }
+    } catch (RuntimeException e) {
+      next = relayRetry.next();
+      log.warn("relay assignment failed: {}; retry in {} ms", e, next.toMillis());
+    } finally {
+      try {
+        loops.schedule(
+            this::relayAssignmentTurn, Math.max(100, next.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // shutting down
+      }
+    }
+  }
+
+  /** Fetches and applies the assignment; false (and {@code relayError} set) when unavailable. */
+  private boolean fetchRelayAssignment() {
     try {
       RelayAssignment a = relayClient.assignment();
       assignment = a;
@@ -346,9 +395,10 @@ public class Agent implements AutoCloseable {
         writeRelayCa(a);
         frpc.apply(FrpcLocalPort.apply(a.frpcConfig(), wireguard.listenPort()));
       }
+      return true;
     } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
-      log.warn("relay assignment unavailable: {}", e.getMessage());
+      return false;
     }
   }
 
