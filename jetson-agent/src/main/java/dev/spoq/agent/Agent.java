@@ -301,11 +301,29 @@ public class Agent implements AutoCloseable {
 
   // ---- UPnP --------------------------------------------------------------------------------
 
-  /** One maintenance turn; a change between active and not active is reported at once. */
+  /**
+   * One maintenance turn; a change between active and not active is reported at once. When the
+   * mapping becomes active or the gateway's external address changes, the public address is
+   * observed at once (the last observation may predate the gateway's discovery), not at the next
+   * {@code publicip.interval}.
+   */
   void maintainUpnp() {
-    boolean wasActive = "active".equals(upnp.snapshot().status());
+    UpnpMapper.Snapshot before = upnp.snapshot();
+    boolean wasActive = "active".equals(before.status());
     upnp.maintain();
-    boolean active = "active".equals(upnp.snapshot().status());
+    UpnpMapper.Snapshot after = upnp.snapshot();
+    boolean active = "active".equals(after.status());
+    if (active
+        && (!wasActive || !java.util.Objects.equals(before.externalIp(), after.externalIp()))) {
+      log.debug(
+          "UPnP mapping active with external address {}: checking the public IP now",
+          after.externalIp());
+      try {
+        loops.execute(guarded("public IP check", this::checkPublicIp));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // shutting down
+      }
+    }
     if (wasActive != active && lastReport != null) {
       report();
     }

@@ -50,19 +50,31 @@ public class WireGuardManager {
 
   /**
    * Moves the interface to another UDP listen port ({@code wg set <if> listen-port <port>}); live
-   * peers keep their sessions (WireGuard roams). False when the port cannot be bound.
+   * peers keep their sessions (WireGuard roams). False when the port cannot be bound: wireguard-go
+   * then has closed its socket (listen port 0), so the previous port is set again.
    */
   public synchronized boolean moveListenPort(int port) {
-    CommandRunner.Result r =
-        commands.run(
-            List.of("wg", "set", config.wgInterface(), "listen-port", String.valueOf(port)));
+    CommandRunner.Result r = setListenPort(port);
     if (!r.ok()) {
       log.warn("cannot move WireGuard {} to UDP {}: {}", config.wgInterface(), port, r.describe());
+      CommandRunner.Result back = setListenPort(listenPort);
+      if (!back.ok()) {
+        log.warn(
+            "cannot put WireGuard {} back on UDP {}: {}",
+            config.wgInterface(),
+            listenPort,
+            back.describe());
+      }
       return false;
     }
     listenPort = port;
     writeConfFile(applied);
     return true;
+  }
+
+  private CommandRunner.Result setListenPort(int port) {
+    return commands.run(
+        List.of("wg", "set", config.wgInterface(), "listen-port", String.valueOf(port)));
   }
 
   public String interfaceName() {

@@ -1,0 +1,212 @@
+package dev.spoq.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spoq.agent.config.AgentConfig;
+import dev.spoq.agent.registry.Peer;
+import dev.spoq.agent.util.CommandRunner;
+import dev.spoq.agent.wireguard.WireGuardManager;
+import dev.spoq.common.wireguard.X25519;
+import dev.spoq.registry.testing.RunningRegistry;
+import dev.spoq.testsupport.netns.NetworkNamespace;
+import dev.spoq.testsupport.netns.Veth;
+import dev.spoq.testsupport.process.ManagedProcess;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * WireGuard on another listen port than {@code wireguard.listen-port}, as after UPnP error 724 (the
+ * gateway maps an external port only to the same internal port; the 724 exchange itself is in
+ * UpnpSoapFixtureTest, since miniupnpd maps any pair), with real wireguard-go and real miniupnpd:
+ *
+ * <ul>
+ *   <li>the agent's WireGuardManager moves a live wireguard-go interface to another port ({@code wg
+ *       set listen-port}); a client reaches it there, a peer sync keeps that port, and a port held
+ *       by another process is refused without disturbing the interface;
+ *   <li>a restart with the pair that worked ({@code upnp-ports.json}) starts WireGuard on that port
+ *       and maps the same pair through miniupnpd; a WAN client reaches the Jetson through it;
+ *   <li>the first public-IP observation predates the gateway (miniupnpd comes up later): the
+ *       mapping becoming active triggers an observation at once, not at the next {@code
+ *       publicip.interval} (1 h here).
+ * </ul>
+ */
+class UpnpListenPortIT {
+
+  @Test
+  void wireGuardMovesToAnotherPortAndPeerSyncKeepsIt(@TempDir Path tmp) throws Exception {
+    X25519.KeyPair jetsonKeys = X25519.generate();
+    X25519.KeyPair phone = X25519.generate();
+    try (NetworkNamespace jetson = NetworkNamespace.create("ag-lpj");
+        NetworkNamespace client = NetworkNamespace.create("ag-lpc")) {
+      Veth.connect(jetson, "10.77.0.1/24", client, "10.77.0.2/24");
+      String iface = "wg" + NetworkNamespace.randomSuffix(3);
+      Map<String, String> settings = AgentSettings.base(tmp, "http://127.0.0.1:9", iface);
+      settings.put("wireguard.netns", jetson.name());
+      AgentConfig config = AgentSettings.config(settings);
+      WireGuardManager wg =
+          new WireGuardManager(config, jetsonKeys, new CommandRunner(jetson.name()));
+      Peer phonePeer = new Peer("phone", phone.publicKey().base64(), List.of("10.100.0.10/32"));
+      wg.up(List.of(phonePeer));
+      try {
+        assertThat(listenPort(jetson, iface)).isEqualTo(51820);
+
+        assertThat(wg.moveListenPort(51823)).isTrue();
+        assertThat(listenPort(jetson, iface)).isEqualTo(51823);
+        assertThat(wg.listenPort()).isEqualTo(51823);
+        assertThat(Files.readString(config.wgConfigFile())).contains("ListenPort = 51823");
+
+        WireGuardClient phoneClient =
+            WireGuardClient.start(
+                client,
+                clientConfig(jetsonKeys),
+                phone.privateKey().base64(),
+                "10.77.0.1:51823",
+                1,
+                tmp.resolve("phone"));
+        Wait.until(
+            "client pings the Jetson on its new port",
+            Duration.ofSeconds(15),
+            () -> phoneClient.ping("10.100.0.1"));
+
+        // A peer change (wg syncconf with the stripped config) keeps the moved port.
+        X25519.KeyPair laptop = X25519.generate();
+        wg.sync(
+            List.of(
+                phonePeer,
+                new Peer("laptop", laptop.publicKey().base64(), List.of("10.100.0.11/32"))));
+        assertThat(listenPort(jetson, iface)).isEqualTo(51823);
+        assertThat(phoneClient.ping("10.100.0.1")).isTrue();
+
+        // A port another process holds is refused; the interface stays where it was.
+        try (ManagedProcess holder =
+            jetson.start(
+                "udp-holder",
+                List.of(
+                    "python3",
+                    "-c",
+                    "import socket,time\n"
+                        + "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                        + "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n"
+                        + "s.bind(('::',51824))\nprint('bound',flush=True)\ntime.sleep(120)"),
+                tmp.resolve("holder.log"))) {
+          Wait.until(
+              "UDP 51824 held", Duration.ofSeconds(10), () -> holder.output().contains("bound"));
+          assertThat(wg.moveListenPort(51824)).isFalse();
+          assertThat(listenPort(jetson, iface)).isEqualTo(51823);
+          assertThat(wg.listenPort()).isEqualTo(51823);
+          assertThat(phoneClient.ping("10.100.0.1")).isTrue();
+        }
+      } finally {
+        wg.down();
+      }
+    }
+  }
+
+  @Test
+  void restartUsesThePairThatWorkedAndAnActiveMappingTriggersAPublicIpCheck(@TempDir Path tmp)
+      throws Exception {
+    RunningRegistry registry = SharedRegistry.get();
+    String user = "lp" + NetworkNamespace.randomSuffix(3);
+    var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-port");
+    var jetson = WireGuardIT.readState(state);
+    X25519.KeyPair phone = X25519.generate();
+    RunningRegistry.Device device =
+        registry.addDevice(jetson.jetsonId(), 1, "phone", phone.publicKey().base64());
+    // What a previous run saved after the gateway answered 724 for 51822 -> 51820.
+    Files.writeString(state.resolve("upnp-ports.json"), "{\"external\":51822,\"internal\":51822}");
+
+    try (HomeNetwork home = HomeNetwork.create(tmp.resolve("home"));
+        LoopbackBridge bridge =
+            LoopbackBridge.open(
+                home.lan, 18081, URI.create(registry.baseUrl()).getPort(), tmp.resolve("br"))) {
+      String iface = "wg" + NetworkNamespace.randomSuffix(3);
+      Map<String, String> settings = AgentSettings.base(state, "http://127.0.0.1:18081", iface);
+      settings.put("upnp.enabled", "true");
+      settings.put("upnp.refresh", "3s");
+      settings.put("upnp.discovery-timeout", "2s");
+      settings.put("publicip.interval", "1h");
+      try (AgentProcess agent = AgentProcess.start(home.lan, settings, tmp.resolve("agent.log"))) {
+        Wait.until(
+            "first public-IP observation, before any gateway answers",
+            Duration.ofSeconds(40),
+            () -> agent.log().contains("public IP null"),
+            agent::log);
+        JsonNode before = agent.status();
+        assertThat(before.path("wireguard").path("listen_port").asInt())
+            .as("WireGuard started on the saved internal port")
+            .isEqualTo(51822);
+        assertThat(before.path("public_ip").path("sources").has("upnp")).isFalse();
+
+        home.startMiniupnpd();
+        Wait.until(
+            "UPnP mapping active",
+            Duration.ofSeconds(30),
+            () -> "active".equals(agent.status().path("upnp").path("status").asString()),
+            () -> agent.log() + "\n" + home.miniupnpdLog());
+        long active = System.nanoTime();
+        Wait.until(
+            "public IP observed from the gateway right after the mapping appeared",
+            Duration.ofSeconds(10),
+            () ->
+                HomeNetwork.WAN_ROUTER.equals(
+                    agent.status().path("public_ip").path("sources").path("upnp").asString()),
+            () -> agent.status().path("public_ip").toString() + "\n" + agent.log());
+        System.out.printf(
+            "PUBLICIP mapping active -> public_ip.sources.upnp %d ms (publicip.interval 1 h)%n",
+            (System.nanoTime() - active) / 1_000_000);
+        assertThat(agent.status().path("public_ip").path("address").asString())
+            .isEqualTo(HomeNetwork.WAN_ROUTER);
+
+        JsonNode upnp = agent.status().path("upnp");
+        assertThat(upnp.path("external_port").asInt()).isEqualTo(51822);
+        assertThat(upnp.path("internal_port").asInt()).isEqualTo(51822);
+        assertThat(home.leases()).contains("UDP:51822:" + HomeNetwork.JETSON + ":51822");
+
+        Wait.until(
+            "peer synced",
+            Duration.ofSeconds(20),
+            () -> agent.status().path("wireguard").path("peers").size() == 1,
+            agent::log);
+        WireGuardClient client =
+            WireGuardClient.start(
+                home.wan,
+                device.clientConfig(),
+                phone.privateKey().base64(),
+                HomeNetwork.WAN_ROUTER + ":51822",
+                1,
+                tmp.resolve("phone"));
+        Wait.until(
+            "WAN client pings the Jetson through 51822 -> 51822",
+            Duration.ofSeconds(20),
+            () -> client.ping("10.100.0.1"),
+            home::mappings);
+      }
+    }
+  }
+
+  static int listenPort(NetworkNamespace ns, String iface) {
+    return Integer.parseInt(ns.exec("wg", "show", iface, "listen-port").output().trim());
+  }
+
+  static String clientConfig(X25519.KeyPair jetson) {
+    return """
+        [Interface]
+        PrivateKey = placeholder
+        Address = 10.100.0.10/32
+
+        [Peer]
+        PublicKey = %s
+        AllowedIPs = 10.100.0.0/24
+        Endpoint = jetson.example:51820
+        """
+        .formatted(jetson.publicKey().base64());
+  }
+}
