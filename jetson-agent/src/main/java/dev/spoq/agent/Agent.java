@@ -125,7 +125,9 @@ public class Agent implements AutoCloseable {
     this.relayRetry =
         new RetryBackoff(
             Duration.ofSeconds(1), config.relayAssignmentInterval(), new java.util.Random());
-    this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
+    this.pathMonitor =
+        new PathMonitor(
+            clock, config.failThreshold(), config.failbackAfter(), config.failbackMax());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
         Executors.newScheduledThreadPool(
