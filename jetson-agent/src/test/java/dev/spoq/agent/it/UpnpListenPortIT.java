@@ -149,7 +149,7 @@ class UpnpListenPortIT {
         Wait.until(
             "UPnP mapping active",
             Duration.ofSeconds(30),
-            () -> "active".equals(agent.status().path("upnp").path("status").asString()),
+            () -> active(agent),
             () -> agent.log() + "\n" + home.miniupnpdLog());
         long active = System.nanoTime();
         Wait.until(
@@ -190,6 +190,145 @@ class UpnpListenPortIT {
             home::mappings);
       }
     }
+  }
+
+  /**
+   * The whole 724 path with real components: a gateway that requires equal ports (a SOAP filter
+   * giving the REAL miniupnpd that rule, see {@link SamePortGateway}), 51820 owned by another LAN
+   * host (718). The agent moves its real wireguard-go to 51821 and maps 51821 -> 51821 in
+   * miniupnpd; a WAN client reaches it there; renewals keep the pair without another 724; a restart
+   * starts on 51821 and maps it with no 718 or 724.
+   */
+  @Test
+  void error724FromAStrictGatewayMovesWireGuardAndAWanClientReachesIt(@TempDir Path tmp)
+      throws Exception {
+    RunningRegistry registry = SharedRegistry.get();
+    String user = "sp" + NetworkNamespace.randomSuffix(3);
+    var account = registry.createAccount(user, user, RunningRegistry.Product.JETSON);
+    Path state = SharedRegistry.enrollWithCli(registry, account, tmp, "jetson-724");
+    var jetson = WireGuardIT.readState(state);
+    X25519.KeyPair phone = X25519.generate();
+    RunningRegistry.Device device =
+        registry.addDevice(jetson.jetsonId(), 1, "phone", phone.publicKey().base64());
+
+    try (HomeNetwork home = HomeNetwork.create(tmp.resolve("home")).startMiniupnpd();
+        LoopbackBridge bridge =
+            LoopbackBridge.open(
+                home.lan, 18081, URI.create(registry.baseUrl()).getPort(), tmp.resolve("br"))) {
+      List<String> claim = new java.util.ArrayList<>(AgentProcess.javaCommand());
+      claim.set(claim.size() - 1, UpnpClaim.class.getName());
+      claim.add("51820");
+      var claimed = home.otherLan.tryExec(claim);
+      assertThat(claimed.ok()).as(claimed.output() + home.miniupnpdLog()).isTrue();
+
+      // The Jetson's requests to miniupnpd (192.168.50.1:5000) go through the filter, which
+      // reaches miniupnpd on its other LAN address (so it is not redirected again).
+      List<String> filter = new java.util.ArrayList<>(AgentProcess.javaCommand());
+      filter.set(filter.size() - 1, SamePortGateway.class.getName());
+      filter.add("5002");
+      filter.add("http://192.168.51.1:5000");
+      try (ManagedProcess strict =
+          home.lan.start("same-port-gateway", filter, tmp.resolve("filter.log"))) {
+        Wait.until(
+            "filter listening",
+            Duration.ofSeconds(20),
+            () -> strict.output().contains("listening"));
+        home.lan.exec(
+            "iptables",
+            "-t",
+            "nat",
+            "-A",
+            "OUTPUT",
+            "-p",
+            "tcp",
+            "-d",
+            HomeNetwork.LAN_ROUTER,
+            "--dport",
+            "5000",
+            "-j",
+            "REDIRECT",
+            "--to-ports",
+            "5002");
+
+        String iface = "wg" + NetworkNamespace.randomSuffix(3);
+        Map<String, String> settings = AgentSettings.base(state, "http://127.0.0.1:18081", iface);
+        settings.put("upnp.enabled", "true");
+        settings.put("upnp.refresh", "3s");
+        settings.put("upnp.discovery-timeout", "2s");
+        try (AgentProcess agent =
+            AgentProcess.start(home.lan, settings, tmp.resolve("agent.log"))) {
+          Wait.until(
+              "UPnP mapping active",
+              Duration.ofSeconds(40),
+              () -> active(agent),
+              () -> agent.log() + "\n" + strict.output() + "\n" + home.miniupnpdLog());
+          JsonNode status = agent.status();
+          assertThat(status.path("upnp").path("external_port").asInt()).isEqualTo(51821);
+          assertThat(status.path("upnp").path("internal_port").asInt()).isEqualTo(51821);
+          assertThat(status.path("wireguard").path("listen_port").asInt())
+              .as("the real wireguard-go moved")
+              .isEqualTo(51821);
+          assertThat(strict.output()).contains("724 for 51821 -> 51820");
+          assertThat(agent.log()).contains("(718)", "(724)", "WireGuard now listens on UDP 51821");
+          assertThat(home.leases()).contains("UDP:51821:" + HomeNetwork.JETSON + ":51821");
+          assertThat(state.resolve("upnp-ports.json")).exists();
+
+          Wait.until(
+              "peer synced",
+              Duration.ofSeconds(20),
+              () -> agent.status().path("wireguard").path("peers").size() == 1,
+              agent::log);
+          WireGuardClient client =
+              WireGuardClient.start(
+                  home.wan,
+                  device.clientConfig(),
+                  phone.privateKey().base64(),
+                  HomeNetwork.WAN_ROUTER + ":51821",
+                  1,
+                  tmp.resolve("phone"));
+          Wait.until(
+              "WAN client pings the Jetson through 51821 -> 51821",
+              Duration.ofSeconds(20),
+              () -> client.ping("10.100.0.1"),
+              home::mappings);
+
+          // Renewals (every 3 s here) re-add the same pair: no further 724.
+          long firstExpiry = UpnpStunIT.leaseExpiry(home.leases(), 51821);
+          Wait.until(
+              "lease renewed",
+              Duration.ofSeconds(20),
+              () -> UpnpStunIT.leaseExpiry(home.leases(), 51821) > firstExpiry,
+              home::leases);
+          assertThat(strict.output().split("724 for", -1)).hasSize(2);
+          assertThat(home.leases()).contains("UDP:51821:" + HomeNetwork.JETSON + ":51821");
+        }
+
+        // A restart starts on 51821 and maps the pair that worked at once.
+        int filterLines = strict.output().split("\n").length;
+        try (AgentProcess again =
+            AgentProcess.start(home.lan, settings, tmp.resolve("agent2.log"))) {
+          Wait.until(
+              "UPnP mapping active after the restart",
+              Duration.ofSeconds(40),
+              () -> active(again),
+              again::log);
+          assertThat(again.status().path("wireguard").path("listen_port").asInt()).isEqualTo(51821);
+          assertThat(again.status().path("upnp").path("external_port").asInt()).isEqualTo(51821);
+          assertThat(again.log()).doesNotContain("(718)", "(724)");
+          String sinceRestart =
+              String.join(
+                  "\n",
+                  java.util.Arrays.asList(strict.output().split("\n"))
+                      .subList(filterLines, strict.output().split("\n").length));
+          assertThat(sinceRestart).doesNotContain("724 for").contains("pass AddPortMapping 51821");
+        }
+      }
+    }
+  }
+
+  static boolean active(AgentProcess agent) {
+    JsonNode s = agent.status();
+    return s != null && "active".equals(s.path("upnp").path("status").asString());
   }
 
   static int listenPort(NetworkNamespace ns, String iface) {
