@@ -8,6 +8,7 @@ import dev.spoq.agent.registry.ControlPlaneException;
 import dev.spoq.agent.registry.Peer;
 import dev.spoq.agent.registry.PeerSet;
 import dev.spoq.agent.registry.RegistryApi;
+import dev.spoq.agent.relay.FrpcLocalPort;
 import dev.spoq.agent.relay.FrpcSupervisor;
 import dev.spoq.agent.relay.RelayAssignment;
 import dev.spoq.agent.relay.RelayClient;
@@ -20,8 +21,10 @@ import dev.spoq.agent.status.StatusReport;
 import dev.spoq.agent.status.StatusServer;
 import dev.spoq.agent.systemd.SdNotify;
 import dev.spoq.agent.upnp.UpnpMapper;
+import dev.spoq.agent.upnp.UpnpPorts;
 import dev.spoq.agent.util.CommandRunner;
 import dev.spoq.agent.util.Json;
+import dev.spoq.agent.util.RetryBackoff;
 import dev.spoq.agent.util.SecureFiles;
 import dev.spoq.agent.wireguard.WgDump;
 import dev.spoq.agent.wireguard.WireGuardManager;
@@ -69,6 +72,7 @@ public class Agent implements AutoCloseable {
   private final ScheduledExecutorService loops;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<String, Long> lastRx = new HashMap<>();
+  private final RetryBackoff relayRetry;
   private final Map<String, Instant> lastDirectActivity = new HashMap<>();
   private StatusServer statusServer;
   private Thread peerWatcher;
@@ -100,8 +104,10 @@ public class Agent implements AutoCloseable {
     }
     this.token = Secrets.requireToken(config.tokenFile());
     this.registry = new RegistryApi(config.registryUrl(), config.httpTimeout());
-    this.wireguard = new WireGuardManager(config, keys, commands);
-    this.upnp = new UpnpMapper(config, clock);
+    java.util.Optional<UpnpPorts> savedPorts = UpnpPorts.load(config);
+    int listenPort = savedPorts.map(UpnpPorts::internal).orElse(config.wgListenPort());
+    this.wireguard = new WireGuardManager(config, keys, commands, listenPort);
+    this.upnp = new UpnpMapper(config, clock, savedPorts, this::moveListenPort);
     this.publicIp = new PublicIpMonitor(config, upnp, clock);
     this.ddns = new DdnsClient(config, state.subdomain(), state.fqdn(), token, clock);
     this.relayClient = new RelayClient(config, token);
@@ -115,10 +121,13 @@ public class Agent implements AutoCloseable {
             clock);
     this.spoqRelay =
         new SpoqRelaySession(
-            java.util.UUID.fromString(state.jetsonId()),
-            config.wgListenPort(),
-            config.spoqRelayStateFile());
-    this.pathMonitor = new PathMonitor(clock, config.failThreshold(), config.failbackAfter());
+            java.util.UUID.fromString(state.jetsonId()), listenPort, config.spoqRelayStateFile());
+    this.relayRetry =
+        new RetryBackoff(
+            Duration.ofSeconds(1), config.relayAssignmentInterval(), new java.util.Random());
+    this.pathMonitor =
+        new PathMonitor(
+            clock, config.failThreshold(), config.failbackAfter(), config.failbackMax());
     this.outbox = new ReportOutbox(config.outboxDir(), config.reportQueueMax());
     this.loops =
         Executors.newScheduledThreadPool(
@@ -166,7 +175,7 @@ public class Agent implements AutoCloseable {
     every(config.reportInterval(), this::report);
     if (config.relayEnabled()) {
       startRelayFromLastAssignment();
-      every(config.relayAssignmentInterval(), this::refreshRelay);
+      loops.schedule(this::relayAssignmentTurn, 0, TimeUnit.MILLISECONDS);
       long latencyMillis = Math.max(1000, config.relayLatencyInterval().toMillis());
       loops.scheduleWithFixedDelay(
           guarded("relay latency", this::measureLatency),
@@ -294,14 +303,48 @@ public class Agent implements AutoCloseable {
 
   // ---- UPnP --------------------------------------------------------------------------------
 
-  /** One maintenance turn; a change between active and not active is reported at once. */
+  /**
+   * One maintenance turn; a change between active and not active is reported at once. When the
+   * mapping becomes active or the gateway's external address changes, the public address is
+   * observed at once (the last observation may predate the gateway's discovery), not at the next
+   * {@code publicip.interval}.
+   */
   void maintainUpnp() {
-    boolean wasActive = "active".equals(upnp.snapshot().status());
+    UpnpMapper.Snapshot before = upnp.snapshot();
+    boolean wasActive = "active".equals(before.status());
     upnp.maintain();
-    boolean active = "active".equals(upnp.snapshot().status());
+    UpnpMapper.Snapshot after = upnp.snapshot();
+    boolean active = "active".equals(after.status());
+    if (active
+        && (!wasActive || !java.util.Objects.equals(before.externalIp(), after.externalIp()))) {
+      log.debug(
+          "UPnP mapping active with external address {}: checking the public IP now",
+          after.externalIp());
+      try {
+        loops.execute(guarded("public IP check", this::checkPublicIp));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // shutting down
+      }
+    }
     if (wasActive != active && lastReport != null) {
       report();
     }
+  }
+
+  /**
+   * The gateway requires equal internal and external ports (UPnP 724): WireGuard moves to the
+   * external port, and the relay paths that hand datagrams to it follow.
+   */
+  private boolean moveListenPort(int port) {
+    if (!wireguard.moveListenPort(port)) {
+      return false;
+    }
+    spoqRelay.retarget(port);
+    String frpcConfig = frpc.currentConfig();
+    if (frpcConfig != null) {
+      frpc.apply(FrpcLocalPort.apply(frpcConfig, port));
+    }
+    return true;
   }
 
   // ---- public IP and DNS ------------------------------------------------------------------
@@ -315,6 +358,50 @@ public class Agent implements AutoCloseable {
   // ---- relay -------------------------------------------------------------------------------
 
   void refreshRelay() {
+    if (!fetchRelayAssignment()) {
+      log.warn("relay assignment unavailable: {}", relayError);
+    }
+  }
+
+  /**
+   * The assignment loop: every {@code relay.assignment-interval} after a success; after a failure
+   * (coordinator down, unreachable, refusing) again after a capped exponential backoff with jitter
+   * (1 s, 2 s, 4 s … up to the interval), so a coordinator that comes back is seen within seconds.
+   */
+  private void relayAssignmentTurn() {
+    if (closed) {
+      return;
+    }
+    Duration next = config.relayAssignmentInterval();
+    try {
+      if (fetchRelayAssignment()) {
+        if (relayRetry.failures() > 0) {
+          log.info("relay assignment fetched after {} failed attempt(s)", relayRetry.failures());
+        }
+        relayRetry.reset();
+      } else {
+        next = relayRetry.next();
+        log.warn(
+            "relay assignment unavailable ({}); retry {} in {} ms",
+            relayError,
+            relayRetry.failures(),
+            next.toMillis());
+      }
+    } catch (RuntimeException e) {
+      next = relayRetry.next();
+      log.warn("relay assignment failed: {}; retry in {} ms", e, next.toMillis());
+    } finally {
+      try {
+        loops.schedule(
+            this::relayAssignmentTurn, Math.max(100, next.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // shutting down
+      }
+    }
+  }
+
+  /** Fetches and applies the assignment; false (and {@code relayError} set) when unavailable. */
+  private boolean fetchRelayAssignment() {
     try {
       RelayAssignment a = relayClient.assignment();
       assignment = a;
@@ -326,11 +413,12 @@ public class Agent implements AutoCloseable {
         spoqRelay.stop();
         deleteQuietly(config.spoqRelayStateFile());
         writeRelayCa(a);
-        frpc.apply(a.frpcConfig());
+        frpc.apply(FrpcLocalPort.apply(a.frpcConfig(), wireguard.listenPort()));
       }
+      return true;
     } catch (ControlPlaneException | IllegalStateException e) {
       relayError = e.getMessage();
-      log.warn("relay assignment unavailable: {}", e.getMessage());
+      return false;
     }
   }
 
@@ -371,7 +459,9 @@ public class Agent implements AutoCloseable {
     try {
       if (java.nio.file.Files.isRegularFile(config.frpcConfigFile())) {
         log.info("starting frpc with the last relay assignment ({})", config.frpcConfigFile());
-        frpc.apply(java.nio.file.Files.readString(config.frpcConfigFile()));
+        frpc.apply(
+            FrpcLocalPort.apply(
+                java.nio.file.Files.readString(config.frpcConfigFile()), wireguard.listenPort()));
       }
     } catch (java.io.IOException | RuntimeException e) {
       log.warn("cannot reuse {}: {}", config.frpcConfigFile(), e.getMessage());

@@ -27,12 +27,24 @@ final class FirewallCommand implements Callable<Integer> {
   @Option(names = "--ssh-port", description = "SSH port (default 22).")
   int sshPort = 22;
 
+  /** Every port the UPnP port search may move WireGuard to. */
+  static List<Integer> upnpPorts(AgentConfig config) {
+    List<Integer> ports = new java.util.ArrayList<>();
+    ports.add(config.upnpExternalPort());
+    ports.addAll(config.upnpAlternativePorts());
+    return ports;
+  }
+
   @Override
   public Integer call() {
     AgentConfig config = common.config();
     String rules =
         FirewallRules.render(
-            config.wgInterface(), config.wgListenPort(), sshPort, config.statusPort());
+            config.wgInterface(),
+            config.wgListenPort(),
+            config.upnpEnabled() ? upnpPorts(config) : List.of(),
+            sshPort,
+            config.statusPort());
     if (!apply) {
       System.out.print(rules);
       return 0;

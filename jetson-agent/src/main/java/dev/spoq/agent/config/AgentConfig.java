@@ -54,6 +54,7 @@ public record AgentConfig(
     Duration handshakeMaxAge,
     int failThreshold,
     Duration failbackAfter,
+    Duration failbackMax,
     boolean requireDnsMatch,
     boolean systemdWatchdog) {
 
@@ -121,8 +122,13 @@ public record AgentConfig(
         s.duration("health.handshake-max-age"),
         s.integer("health.fail-threshold"),
         s.duration("health.failback-after"),
+        max(s.duration("health.failback-max"), s.duration("health.failback-after")),
         s.bool("health.require-dns-match"),
         s.bool("systemd.watchdog"));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Duration peerWait(Settings s) {

@@ -62,6 +62,7 @@ final class Defaults {
     put("health.handshake-max-age", "75s");
     put("health.fail-threshold", "2");
     put("health.failback-after", "60s");
+    put("health.failback-max", "30m");
     put("health.require-dns-match", "true");
 
     put("systemd.watchdog", "true");

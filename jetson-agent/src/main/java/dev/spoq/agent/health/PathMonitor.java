@@ -10,6 +10,11 @@ import java.util.List;
  * The failover state machine. The direct path fails after {@code failThreshold} consecutive bad
  * checks; the path then becomes "relay" at once. It fails back to "direct" only after the direct
  * path has been healthy without interruption for {@code failbackAfter} (hysteresis).
+ *
+ * <p>A failback that fails again before the direct path held for {@code failbackMax} (an upstream
+ * that drops UDP while the mapping and DNS look fine) doubles the healthy time the next failback
+ * needs, up to {@code failbackMax}; once the direct path holds that long it starts over at {@code
+ * failbackAfter}. Without it such a home flaps between direct and relay every two to three minutes.
  */
 public class PathMonitor {
 
@@ -28,6 +33,10 @@ public class PathMonitor {
   private final Clock clock;
   private final int failThreshold;
   private final Duration failbackAfter;
+  private final Duration failbackMax;
+  private Duration requiredHealthy;
+  private Instant lastFailback;
+  private int failedFailbacks;
   private Path path = Path.DIRECT;
   private int consecutiveBad;
   private Instant healthySince;
@@ -35,9 +44,15 @@ public class PathMonitor {
   private final List<Transition> transitions = new ArrayList<>();
 
   public PathMonitor(Clock clock, int failThreshold, Duration failbackAfter) {
+    this(clock, failThreshold, failbackAfter, failbackAfter);
+  }
+
+  public PathMonitor(Clock clock, int failThreshold, Duration failbackAfter, Duration failbackMax) {
     this.clock = clock;
     this.failThreshold = Math.max(1, failThreshold);
     this.failbackAfter = failbackAfter;
+    this.failbackMax = failbackMax.compareTo(failbackAfter) < 0 ? failbackAfter : failbackMax;
+    this.requiredHealthy = failbackAfter;
   }
 
   /**
@@ -55,16 +70,17 @@ public class PathMonitor {
         healthySince = now;
       }
       if (path != Path.DIRECT
-          && Duration.between(healthySince, now).compareTo(failbackAfter) >= 0) {
+          && Duration.between(healthySince, now).compareTo(requiredHealthy) >= 0) {
         path = Path.DIRECT;
-        reason = "direct path healthy for " + failbackAfter.toSeconds() + " s";
+        reason = "direct path healthy for " + requiredHealthy.toSeconds() + " s";
+        lastFailback = now;
       }
     } else {
       healthySince = null;
       consecutiveBad++;
       if (path == Path.DIRECT && consecutiveBad >= failThreshold) {
         path = relayUsable ? Path.RELAY : Path.NONE;
-        reason = directProblem;
+        reason = directProblem + backOffFailback(now);
       } else if (path == Path.NONE && relayUsable) {
         path = Path.RELAY;
         reason = directProblem;
@@ -82,6 +98,33 @@ public class PathMonitor {
       return t;
     }
     return null;
+  }
+
+  /** Called when the direct path fails: a failback that did not hold doubles the next wait. */
+  private String backOffFailback(Instant now) {
+    if (lastFailback != null && Duration.between(lastFailback, now).compareTo(failbackMax) < 0) {
+      failedFailbacks++;
+      Duration doubled = requiredHealthy.multipliedBy(2);
+      requiredHealthy = doubled.compareTo(failbackMax) > 0 ? failbackMax : doubled;
+      return "; the failback "
+          + Duration.between(lastFailback, now).toSeconds()
+          + " s ago did not hold: next failback after "
+          + requiredHealthy.toSeconds()
+          + " s of health";
+    }
+    failedFailbacks = 0;
+    requiredHealthy = failbackAfter;
+    return "";
+  }
+
+  /** How long the direct path must be healthy before the next failback. */
+  public synchronized Duration requiredHealthy() {
+    return requiredHealthy;
+  }
+
+  /** Failbacks in a row that failed again within {@code failbackMax}. */
+  public synchronized int failedFailbacks() {
+    return failedFailbacks;
   }
 
   public synchronized Path path() {

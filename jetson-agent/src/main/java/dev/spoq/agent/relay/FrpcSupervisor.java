@@ -101,6 +101,11 @@ public class FrpcSupervisor implements AutoCloseable {
     start(++generation);
   }
 
+  /** The config frpc runs with, or null when frpc is not supervised. */
+  public synchronized String currentConfig() {
+    return stopped ? null : config;
+  }
+
   public synchronized int restarts() {
     return restarts;
   }

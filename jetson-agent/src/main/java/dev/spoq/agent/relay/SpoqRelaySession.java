@@ -37,7 +37,7 @@ public class SpoqRelaySession implements AutoCloseable {
   }
 
   private final UUID jetsonId;
-  private final InetSocketAddress localWireGuard;
+  private InetSocketAddress localWireGuard;
   private final Path stateFile;
   private RelayTunnel tunnel;
   private RelayAssignment current;
@@ -78,6 +78,28 @@ public class SpoqRelaySession implements AutoCloseable {
         relay.getAddress().getHostAddress(),
         a.agentPort(),
         a.server());
+  }
+
+  /**
+   * WireGuard moved to another listen port (UPnP 724): client flows must be handed there, so an
+   * open session is re-opened towards the new port (clients re-handshake within seconds).
+   */
+  public synchronized void retarget(int wgListenPort) {
+    if (localWireGuard.getPort() == wgListenPort) {
+      return;
+    }
+    localWireGuard = new InetSocketAddress(InetAddress.getLoopbackAddress(), wgListenPort);
+    if (tunnel != null && current != null) {
+      RelayAssignment a = current;
+      closeTunnel();
+      log.info("relay session re-opened towards WireGuard on 127.0.0.1:{}", wgListenPort);
+      apply(a);
+    }
+  }
+
+  /** Where client flows are handed to: the local WireGuard listen address. */
+  public synchronized InetSocketAddress localWireGuard() {
+    return localWireGuard;
   }
 
   /** Re-opens the session from the last spoq assignment on disk, if there is one. */

@@ -84,6 +84,7 @@ public final class StatusReport {
     } else {
       u.put("external_port", upnp.externalPort());
     }
+    u.put("internal_port", upnp.internalPort());
     u.put("gateway", upnp.gateway());
     u.put("local_address", upnp.localAddress());
     u.put("lease_seconds", upnp.leaseSeconds());
@@ -156,6 +157,8 @@ public final class StatusReport {
     c.put("since", history.isEmpty() ? null : history.get(history.size() - 1).at().toString());
     ObjectNode h = root.putObject("health");
     h.put("reason", path.reason());
+    h.put("failback_after_seconds", path.requiredHealthy().toSeconds());
+    h.put("failed_failbacks", path.failedFailbacks());
     ArrayNode transitions = h.putArray("transitions");
     for (PathMonitor.Transition t : path.transitions()) {
       ObjectNode tn = transitions.addObject();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bitlet.weupnp.GatewayDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,23 @@ import org.slf4j.LoggerFactory;
  * methods hardcode lease 0 and hide error codes), with every value XML-escaped because weupnp
  * concatenates them into the envelope. Error 718 (another host owns the port) moves to the next
  * candidate port; 725 (only permanent leases) retries with lease 0, after which the mapping is kept
- * by the presence checks instead of renewals.
+ * by the presence checks instead of renewals. 724 (same port values required: the gateway maps an
+ * external port only to the same internal port) moves WireGuard's listen port to the candidate
+ * through the {@link ListenPortMover} and retries with that port on both sides; from then on every
+ * renewal and repair uses that pair, and it is kept in {@link UpnpPorts} for the next start.
  */
 public class UpnpMapper {
 
   private static final Logger log = LoggerFactory.getLogger(UpnpMapper.class);
   static final String CONFLICT = "718";
   static final String ONLY_PERMANENT_LEASES = "725";
+  static final String SAME_PORT_REQUIRED = "724";
+
+  /** Moves WireGuard (and what forwards to it) to another UDP listen port; false if it cannot. */
+  @FunctionalInterface
+  public interface ListenPortMover {
+    boolean moveTo(int port);
+  }
 
   public record Snapshot(
       String status,
@@ -48,10 +59,14 @@ public class UpnpMapper {
       long leaseSeconds,
       String error,
       Instant lostAt,
-      String controlUrl) {}
+      String controlUrl,
+      int internalPort) {}
 
   private final AgentConfig config;
   private final Clock clock;
+  private final ListenPortMover mover;
+  private volatile int internalPort;
+  private boolean samePortRequired;
   private GatewayDevice gateway;
   private Integer externalPort;
   private volatile Instant lastRefresh;
@@ -69,8 +84,22 @@ public class UpnpMapper {
   private volatile Snapshot snapshot;
 
   public UpnpMapper(AgentConfig config, Clock clock) {
+    this(config, clock, Optional.empty(), port -> false);
+  }
+
+  /**
+   * @param saved the pair that worked before a restart (WireGuard already listens on its internal
+   *     port); its external port is tried first
+   * @param mover moves WireGuard's listen port when the gateway answers 724
+   */
+  public UpnpMapper(
+      AgentConfig config, Clock clock, Optional<UpnpPorts> saved, ListenPortMover mover) {
     this.config = config;
     this.clock = clock;
+    this.mover = mover;
+    this.internalPort = saved.map(UpnpPorts::internal).orElse(config.wgListenPort());
+    this.samePortRequired = saved.isPresent();
+    this.externalPort = saved.map(UpnpPorts::external).orElse(null);
     this.leaseSeconds = config.upnpLease().toSeconds();
     this.snapshot =
         new Snapshot(
@@ -83,11 +112,17 @@ public class UpnpMapper {
             leaseSeconds,
             null,
             null,
-            null);
+            null,
+            internalPort);
   }
 
   public Snapshot snapshot() {
     return snapshot;
+  }
+
+  /** The UDP port the mapping forwards to (WireGuard's listen port). */
+  public int internalPort() {
+    return internalPort;
   }
 
   /** Uses a known gateway instead of SSDP (tests against a protocol fixture). */
@@ -163,7 +198,7 @@ public class UpnpMapper {
 
   /** True when the router lists our mapping for our address right now (a SOAP call). */
   public synchronized boolean mappingPresent() {
-    return gateway != null && externalPort != null && checkPresence() == null;
+    return gateway != null && lastRefresh != null && checkPresence() == null;
   }
 
   /**
@@ -202,7 +237,7 @@ public class UpnpMapper {
 
   /** Deletes our mapping (on shutdown). */
   public synchronized void delete() {
-    if (gateway == null || externalPort == null) {
+    if (gateway == null || externalPort == null || lastRefresh == null) {
       publish("deleted", null);
       return;
     }
@@ -258,7 +293,7 @@ public class UpnpMapper {
       String client = answer.get("NewInternalClient");
       String port = answer.get("NewInternalPort");
       if (!gateway.getLocalAddress().getHostAddress().equals(client)
-          || !String.valueOf(config.wgListenPort()).equals(port)) {
+          || !String.valueOf(internalPort).equals(port)) {
         return "the gateway maps external port " + externalPort + " to " + client + ":" + port;
       }
       lastConfirmed = clock.instant();
@@ -314,7 +349,7 @@ public class UpnpMapper {
           externalIp,
           externalPort,
           gateway.getLocalAddress().getHostAddress(),
-          config.wgListenPort());
+          internalPort);
       lostAt = null;
       lostReason = null;
       nextCheck = now.plus(config.upnpCheckInterval());
@@ -369,6 +404,10 @@ public class UpnpMapper {
     candidates.addAll(config.upnpAlternativePorts());
     String lastError = null;
     for (Integer port : candidates.stream().distinct().toList()) {
+      if (samePortRequired && port != internalPort && !moveListenPort(port)) {
+        lastError = "WireGuard cannot listen on UDP " + port;
+        continue;
+      }
       Map<String, String> answer = addMapping(port, leaseSeconds);
       String code = answer.get("errorCode");
       if (ONLY_PERMANENT_LEASES.equals(code) && leaseSeconds != 0) {
@@ -377,6 +416,21 @@ public class UpnpMapper {
                 + " presence checks");
         leaseSeconds = 0;
         answer = addMapping(port, 0);
+        code = answer.get("errorCode");
+      }
+      if (SAME_PORT_REQUIRED.equals(code) && port != internalPort) {
+        samePortRequired = true;
+        log.info(
+            "UPnP gateway maps external port {} only to the same internal port (724): moving"
+                + " WireGuard from UDP {} to {}",
+            port,
+            internalPort,
+            port);
+        if (!moveListenPort(port)) {
+          lastError = "UPnP error 724 and WireGuard cannot listen on UDP " + port;
+          continue;
+        }
+        answer = addMapping(port, leaseSeconds);
         code = answer.get("errorCode");
       }
       if (code == null) {
@@ -392,11 +446,29 @@ public class UpnpMapper {
     return lastError == null ? null : lastError.trim();
   }
 
+  private boolean moveListenPort(int port) {
+    boolean moved;
+    try {
+      moved = mover.moveTo(port);
+    } catch (RuntimeException e) {
+      log.warn("moving WireGuard to UDP {} failed: {}", port, e.getMessage());
+      moved = false;
+    }
+    if (moved) {
+      log.info("WireGuard now listens on UDP {} (was {})", port, internalPort);
+      internalPort = port;
+    }
+    return moved;
+  }
+
   private void mapped(int port) {
     if (externalPort != null && !externalPort.equals(port)) {
       log.info("UPnP external port moved from {} to {}", externalPort, port);
     }
     boolean first = lastRefresh == null;
+    if (samePortRequired && (first || externalPort == null || externalPort != port)) {
+      new UpnpPorts(port, internalPort).save(config);
+    }
     externalPort = port;
     lastRefresh = clock.instant();
     lastConfirmed = lastRefresh;
@@ -408,7 +480,7 @@ public class UpnpMapper {
           externalIp,
           port,
           gateway.getLocalAddress().getHostAddress(),
-          config.wgListenPort(),
+          internalPort,
           leaseSeconds,
           gateway.getFriendlyName());
     } else {
@@ -421,7 +493,7 @@ public class UpnpMapper {
     args.put("NewRemoteHost", "");
     args.put("NewExternalPort", String.valueOf(port));
     args.put("NewProtocol", "UDP");
-    args.put("NewInternalPort", String.valueOf(config.wgListenPort()));
+    args.put("NewInternalPort", String.valueOf(internalPort));
     args.put("NewInternalClient", gateway.getLocalAddress().getHostAddress());
     args.put("NewEnabled", "1");
     args.put("NewPortMappingDescription", config.upnpDescription());
@@ -464,7 +536,8 @@ public class UpnpMapper {
             leaseSeconds,
             error,
             lostAt,
-            gateway == null ? null : gateway.getControlURL());
+            gateway == null ? null : gateway.getControlURL(),
+            internalPort);
     return snapshot;
   }
 

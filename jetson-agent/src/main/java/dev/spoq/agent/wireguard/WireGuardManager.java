@@ -29,11 +29,52 @@ public class WireGuardManager {
   private final CommandRunner commands;
   private volatile List<Peer> applied = List.of();
   private volatile String implementation = "unknown";
+  private volatile int listenPort;
 
   public WireGuardManager(AgentConfig config, X25519.KeyPair keys, CommandRunner commands) {
+    this(config, keys, commands, config.wgListenPort());
+  }
+
+  /** With the listen port to start on (the one a previous run moved to, see UpnpPorts). */
+  public WireGuardManager(
+      AgentConfig config, X25519.KeyPair keys, CommandRunner commands, int listenPort) {
     this.config = config;
     this.keys = keys;
     this.commands = commands;
+    this.listenPort = listenPort;
+  }
+
+  public int listenPort() {
+    return listenPort;
+  }
+
+  /**
+   * Moves the interface to another UDP listen port ({@code wg set <if> listen-port <port>}); live
+   * peers keep their sessions (WireGuard roams). False when the port cannot be bound: wireguard-go
+   * then has closed its socket (listen port 0), so the previous port is set again.
+   */
+  public synchronized boolean moveListenPort(int port) {
+    CommandRunner.Result r = setListenPort(port);
+    if (!r.ok()) {
+      log.warn("cannot move WireGuard {} to UDP {}: {}", config.wgInterface(), port, r.describe());
+      CommandRunner.Result back = setListenPort(listenPort);
+      if (!back.ok()) {
+        log.warn(
+            "cannot put WireGuard {} back on UDP {}: {}",
+            config.wgInterface(),
+            listenPort,
+            back.describe());
+      }
+      return false;
+    }
+    listenPort = port;
+    writeConfFile(applied);
+    return true;
+  }
+
+  private CommandRunner.Result setListenPort(int port) {
+    return commands.run(
+        List.of("wg", "set", config.wgInterface(), "listen-port", String.valueOf(port)));
   }
 
   public String interfaceName() {
@@ -71,7 +112,7 @@ public class WireGuardManager {
         config.wgInterface(),
         implementation,
         config.wgAddress(),
-        config.wgListenPort(),
+        listenPort,
         peers.size());
   }
 
@@ -170,7 +211,7 @@ public class WireGuardManager {
       Files.setPosixFilePermissions(
           tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       Files.writeString(
-          tmp, WireGuardConfig.stripped(keys.privateKey().base64(), config.wgListenPort(), peers));
+          tmp, WireGuardConfig.stripped(keys.privateKey().base64(), listenPort, peers));
       commands.require(List.of("wg", verb, config.wgInterface(), tmp.toString()));
       applied = List.copyOf(peers);
     } catch (IOException e) {
@@ -190,8 +231,7 @@ public class WireGuardManager {
     try {
       SecureFiles.write(
           config.wgConfigFile(),
-          WireGuardConfig.render(
-              keys.privateKey().base64(), config.wgAddress(), config.wgListenPort(), peers),
+          WireGuardConfig.render(keys.privateKey().base64(), config.wgAddress(), listenPort, peers),
           true);
     } catch (RuntimeException e) {
       log.warn("cannot write {}: {}", config.wgConfigFile(), e.getMessage());

@@ -105,6 +105,9 @@ class CliIT {
       assertThat(rules)
           .contains("-A INPUT -j SPOQ-INPUT", "-A FORWARD -j SPOQ-FORWARD")
           .contains("-A SPOQ-INPUT -p udp -m udp --dport 51820 -j ACCEPT")
+          .contains(
+              "-A SPOQ-INPUT -p udp -m multiport --dports"
+                  + " 51821,51822,51823,51824,51825,52820,53820,54820,55820 -j ACCEPT")
           .contains("-A SPOQ-INPUT -i wg0 -p tcp -m tcp --dport 22 -j ACCEPT")
           .contains("-A SPOQ-INPUT -p tcp -m tcp --dport 22 -j DROP")
           .contains("-A SPOQ-INPUT -j DROP");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +24,13 @@ import org.bitlet.weupnp.GatewayDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * UPnP behaviours that miniupnpd cannot be made to show: error 725 (OnlyPermanentLeasesSupported,
- * which IGD v1 routers such as some ISP boxes answer) and a gateway with several WAN connection
- * services of which only one is connected.
+ * which IGD v1 routers such as some ISP boxes answer), error 724 (SamePortValuesRequired: routers
+ * that map an external port only to the same internal port; miniupnpd maps any pair) and a gateway
+ * with several WAN connection services of which only one is connected.
  *
  * <p>The gateway here is a <b>protocol fixture</b>, not a mock of a component that could run: a
  * small HTTP server that serves a device description and answers SOAP actions with the real UPnP
@@ -44,7 +47,15 @@ class UpnpSoapFixtureTest {
   HttpServer server;
   final List<String> requests = new CopyOnWriteArrayList<>();
   volatile boolean permanentOnly = true;
-  volatile boolean mapped;
+  volatile boolean samePortOnly;
+  final java.util.Set<Integer> ownedByOthers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The gateway's table: external port -> internal port. */
+  final Map<Integer, Integer> table = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Every AddPortMapping as "external:internal". */
+  final List<String> pairs = new CopyOnWriteArrayList<>();
+
   volatile String malformed;
 
   @BeforeEach
@@ -97,12 +108,115 @@ class UpnpSoapFixtureTest {
     assertThat(mapper.refreshedWithinLease()).as("confirmed by the presence check").isTrue();
 
     // The router forgets it: re-added at once, still with lease 0.
-    mapped = false;
+    table.clear();
     clock.advance(Duration.ofSeconds(6));
     mapper.maintain();
     assertThat(adds()).containsExactly("3600", "0", "0");
     assertThat(mapper.snapshot().status()).isEqualTo("active");
     assertThat(malformed).isNull();
+  }
+
+  @Test
+  void error724MovesWireGuardToTheCandidatePortAndKeepsThatPair(@TempDir Path state)
+      throws Exception {
+    permanentOnly = false;
+    samePortOnly = true;
+    ownedByOthers.add(51820);
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    AgentConfig cfg = config(Map.of("state-dir", state.toString()));
+    List<Integer> moves = new CopyOnWriteArrayList<>();
+    UpnpMapper mapper = new UpnpMapper(cfg, clock, UpnpPorts.load(cfg), moves::add);
+    GatewayDevice device = device();
+    WanService.choose(device);
+    mapper.useGateway(device);
+
+    UpnpMapper.Snapshot s = mapper.mapOrRefresh();
+    assertThat(s.status()).as(String.valueOf(s.error())).isEqualTo("active");
+    assertThat(pairs)
+        .as("718 on 51820, 724 on 51821 -> 51820, then the same port on both sides")
+        .containsExactly("51820:51820", "51821:51820", "51821:51821");
+    assertThat(moves).as("WireGuard moved to the candidate port").containsExactly(51821);
+    assertThat(s.externalPort()).isEqualTo(51821);
+    assertThat(s.internalPort()).isEqualTo(51821);
+    assertThat(table).containsExactly(Map.entry(51821, 51821));
+    assertThat(UpnpPorts.load(cfg)).contains(new UpnpPorts(51821, 51821));
+
+    // Presence checks expect the moved internal port (not wireguard.listen-port).
+    clock.advance(Duration.ofSeconds(6));
+    mapper.maintain();
+    assertThat(mapper.snapshot().status()).isEqualTo("active");
+    assertThat(pairs).hasSize(3);
+
+    // The renewal re-adds the same pair, with no 724 round trip.
+    clock.advance(Duration.ofMinutes(51));
+    mapper.maintain();
+    assertThat(pairs).hasSize(4).last().isEqualTo("51821:51821");
+
+    // Lost (router reboot): repaired at once with the same pair.
+    table.clear();
+    clock.advance(Duration.ofSeconds(6));
+    mapper.maintain();
+    assertThat(mapper.snapshot().status()).isEqualTo("active");
+    assertThat(pairs).hasSize(5).last().isEqualTo("51821:51821");
+    assertThat(moves).hasSize(1);
+
+    // A restart starts from the pair that worked: no 718, no 724, no move.
+    pairs.clear();
+    table.clear();
+    UpnpMapper restarted = new UpnpMapper(cfg, clock, UpnpPorts.load(cfg), moves::add);
+    assertThat(restarted.internalPort()).isEqualTo(51821);
+    restarted.useGateway(device);
+    assertThat(restarted.mapOrRefresh().status()).isEqualTo("active");
+    assertThat(pairs).containsExactly("51821:51821");
+    assertThat(moves).hasSize(1);
+    assertThat(malformed).isNull();
+  }
+
+  @Test
+  void after724aPortWireGuardCannotTakeIsSkipped(@TempDir Path state) throws Exception {
+    permanentOnly = false;
+    samePortOnly = true;
+    ownedByOthers.add(51820);
+    AgentConfig cfg = config(Map.of("state-dir", state.toString()));
+    List<Integer> moves = new CopyOnWriteArrayList<>();
+    UpnpMapper mapper =
+        new UpnpMapper(
+            cfg,
+            Clock.systemUTC(),
+            UpnpPorts.load(cfg),
+            port -> {
+              moves.add(port);
+              return port != 51821; // something else on the Jetson holds UDP 51821
+            });
+    GatewayDevice device = device();
+    WanService.choose(device);
+    mapper.useGateway(device);
+
+    UpnpMapper.Snapshot s = mapper.mapOrRefresh();
+    assertThat(s.status()).isEqualTo("active");
+    assertThat(moves).containsExactly(51821, 51822);
+    assertThat(pairs).containsExactly("51820:51820", "51821:51820", "51822:51822");
+    assertThat(s.externalPort()).isEqualTo(51822);
+    assertThat(s.internalPort()).isEqualTo(51822);
+  }
+
+  @Test
+  void without724NothingMovesAndNothingIsSaved(@TempDir Path state) throws Exception {
+    permanentOnly = false;
+    ownedByOthers.add(51820);
+    AgentConfig cfg = config(Map.of("state-dir", state.toString()));
+    List<Integer> moves = new CopyOnWriteArrayList<>();
+    UpnpMapper mapper = new UpnpMapper(cfg, Clock.systemUTC(), UpnpPorts.load(cfg), moves::add);
+    GatewayDevice device = device();
+    WanService.choose(device);
+    mapper.useGateway(device);
+
+    UpnpMapper.Snapshot s = mapper.mapOrRefresh();
+    assertThat(s.status()).isEqualTo("active");
+    assertThat(pairs).containsExactly("51820:51820", "51821:51820");
+    assertThat(s.internalPort()).isEqualTo(51820);
+    assertThat(moves).isEmpty();
+    assertThat(UpnpPorts.file(cfg)).doesNotExist();
   }
 
   @Test
@@ -222,24 +336,34 @@ class UpnpSoapFixtureTest {
                       + "</NewLastConnectionError><NewUptime>100</NewUptime>"));
       case "AddPortMapping" -> {
         String lease = value(doc, "NewLeaseDuration");
+        int external = Integer.parseInt(value(doc, "NewExternalPort"));
+        int internal = Integer.parseInt(value(doc, "NewInternalPort"));
         leases.add(lease);
         descriptions.add(value(doc, "NewPortMappingDescription"));
+        pairs.add(external + ":" + internal);
         if (permanentOnly && !"0".equals(lease)) {
           answer(ex, 500, fault(725, "OnlyPermanentLeasesSupported"));
+        } else if (ownedByOthers.contains(external)) {
+          answer(ex, 500, fault(718, "ConflictInMappingEntry"));
+        } else if (samePortOnly && external != internal) {
+          answer(ex, 500, fault(724, "SamePortValuesRequired"));
         } else {
-          mapped = true;
+          table.put(external, internal);
           answer(ex, 200, ok(serviceType, action, ""));
         }
       }
       case "GetSpecificPortMappingEntry" -> {
-        if (mapped) {
+        Integer internal = table.get(Integer.parseInt(value(doc, "NewExternalPort")));
+        if (internal != null) {
           answer(
               ex,
               200,
               ok(
                   serviceType,
                   action,
-                  "<NewInternalPort>51820</NewInternalPort><NewInternalClient>127.0.0.1"
+                  "<NewInternalPort>"
+                      + internal
+                      + "</NewInternalPort><NewInternalClient>127.0.0.1"
                       + "</NewInternalClient><NewEnabled>1</NewEnabled>"
                       + "<NewPortMappingDescription>x</NewPortMappingDescription>"
                       + "<NewLeaseDuration>0</NewLeaseDuration>"));
