@@ -524,6 +524,13 @@ public class Agent implements AutoCloseable {
       if (!upnp.refreshedWithinLease()) {
         return "UPnP mapping not refreshed within its lease";
       }
+      if (u.externalPort() != null && u.externalPort() != config.upnpExternalPort()) {
+        // Client configs name port upnp.external-port (51820): a stock app cannot dial another.
+        return "UPnP mapped external port "
+            + u.externalPort()
+            + ", but client configs dial "
+            + config.upnpExternalPort();
+      }
     }
     DdnsClient.Snapshot d = ddns.snapshot();
     if (config.requireDnsMatch() && Boolean.FALSE.equals(d.matches())) {

@@ -81,6 +81,16 @@ class UpnpStunIT {
           assertThat(agent.log()).contains("belongs to another host (718)");
           assertThat(home.mappings()).contains("51821");
           assertThat(home.leases()).contains("UDP:51821:" + HomeNetwork.JETSON + ":51820");
+          // Stock clients dial :51820 (their config's endpoint), which is the other host's: the
+          // direct path is not usable for them, so the agent must not call it healthy (with a
+          // relay, DNS then names the relay).
+          Wait.until(
+              "direct path judged unusable for stock clients",
+              Duration.ofSeconds(30),
+              () -> !"direct".equals(agent.status().path("path").asString()),
+              () -> agent.status().path("health").toString());
+          assertThat(agent.status().path("health").path("reason").asString())
+              .contains("UPnP mapped external port 51821, but client configs dial 51820");
 
           // STUN (coturn) and the gateway agree on the public address. The first observation may
           // predate the mapping (gateway not yet discovered), so wait for one that has both.
