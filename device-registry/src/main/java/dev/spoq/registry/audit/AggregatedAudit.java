@@ -3,35 +3,39 @@ package dev.spoq.registry.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Refusals (failed authentication, denied access) as one audit row per source, actor, action,
- * outcome and target per window, with a {@code count} in its details: the first refusal of a window
- * writes the row at once (so an alert sees it immediately), later ones only raise the count, which
- * is written to the row every two seconds. A flood of bad tokens therefore costs one row per
- * window, not one per request. Each replica aggregates its own refusals.
+ * outcome and target per window, with a {@code count} in its details, across all replicas: the
+ * window and its row live in PostgreSQL ({@code refusal_window}, see {@link AuditLog#aggregate}).
+ * The first refusal of a key that this replica sees in a window is written at once (so an alert
+ * sees it immediately); later ones are counted here and added to the shared row every two seconds.
+ * A flood of bad tokens therefore costs one row per window, however many replicas it hits.
  */
 @Component
 public class AggregatedAudit {
 
+  private static final Logger log = LoggerFactory.getLogger(AggregatedAudit.class);
   private static final int MAX_SLOTS = 50_000;
 
-  private record Slot(long id, long windowEnd, AtomicLong count, AtomicLong written) {}
+  private record Slot(AuditLog.Event event, long windowEnd, AtomicLong pending) {}
 
   private final AuditLog auditLog;
   private final JdbcClient jdbc;
-  private final long windowMillis;
+  private final Duration window;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Counter refusals;
-  private final Counter rows;
+  private final Counter writes;
 
   AggregatedAudit(
       AuditLog auditLog,
@@ -40,12 +44,12 @@ public class AggregatedAudit {
       @Value("${spoq.security.audit-aggregation-window:PT1M}") Duration window) {
     this.auditLog = auditLog;
     this.jdbc = jdbc;
-    this.windowMillis = window.toMillis();
+    this.window = window;
     this.refusals = meters.counter("spoq.audit.refusals");
-    this.rows = meters.counter("spoq.audit.refusal.rows");
+    this.writes = meters.counter("spoq.audit.refusal.rows");
   }
 
-  /** Records a refusal, aggregated with the same source/actor/action/outcome in this window. */
+  /** Records a refusal, aggregated with the same source/actor/action/outcome/target in a window. */
   public void record(AuditLog.Event event) {
     refusals.increment();
     String key =
@@ -60,58 +64,62 @@ public class AggregatedAudit {
     if (slots.size() >= MAX_SLOTS) {
       flush();
     }
-    slots.compute(
-        key,
-        (k, slot) -> {
-          if (slot != null && slot.windowEnd() > now) {
-            slot.count().incrementAndGet();
-            return slot;
-          }
-          if (slot != null) {
-            write(slot);
-          }
-          Map<String, Object> details =
-              new HashMap<>(event.details() == null ? Map.of() : event.details());
-          details.put("count", 1);
-          details.put("windowSeconds", windowMillis / 1000);
-          long id =
-              auditLog.recordAlone(
-                  new AuditLog.Event(
-                      event.actor(),
-                      event.action(),
-                      event.target(),
-                      event.sourceIp(),
-                      event.outcome(),
-                      event.accountId(),
-                      event.service(),
-                      details));
-          rows.increment();
-          return new Slot(id, now + windowMillis, new AtomicLong(1), new AtomicLong(1));
-        });
+    boolean[] first = {false};
+    Slot slot =
+        slots.compute(
+            key,
+            (k, s) -> {
+              if (s != null && s.windowEnd() > now) {
+                s.pending().incrementAndGet();
+                return s;
+              }
+              if (s != null) {
+                write(k, s);
+              }
+              first[0] = true;
+              return new Slot(event, now + window.toMillis(), new AtomicLong(1));
+            });
+    if (first[0]) {
+      write(key, slot);
+    }
   }
 
-  /** Writes raised counts to their rows and forgets finished windows. */
+  /** Adds the counts gathered here to the shared rows and forgets finished windows. */
   @Scheduled(fixedDelay = 2000)
   public void flush() {
     long now = System.currentTimeMillis();
     slots.forEach(
         (key, slot) -> {
-          write(slot);
-          if (slot.windowEnd() <= now) {
-            slots.remove(key, slot);
-            write(slot);
+          write(key, slot);
+          if (slot.windowEnd() <= now && slots.remove(key, slot)) {
+            write(key, slot);
           }
         });
   }
 
-  private void write(Slot slot) {
-    long count = slot.count().get();
-    if (count > slot.written().get()) {
+  /** Forgets windows ended long ago (harmless on every replica). */
+  @Scheduled(fixedDelay = 600_000, initialDelay = 60_000)
+  void prune() {
+    try {
       jdbc.sql(
-              "UPDATE audit_event SET details = details || jsonb_build_object('count', ?) WHERE id = ?")
-          .params(count, slot.id())
+              "DELETE FROM refusal_window WHERE window_end < clock_timestamp() - interval '1 hour'")
           .update();
-      slot.written().set(count);
+    } catch (DataAccessException e) {
+      log.warn("ended refusal windows not pruned: {}", e.getMessage());
+    }
+  }
+
+  private void write(String key, Slot slot) {
+    long count = slot.pending().getAndSet(0);
+    if (count == 0) {
+      return;
+    }
+    try {
+      auditLog.aggregate(slot.event(), key, count, window);
+      writes.increment();
+    } catch (DataAccessException e) {
+      slot.pending().addAndGet(count);
+      log.warn("refusal count of {} not written yet: {}", slot.event().action(), e.getMessage());
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.spoq.registry.audit;
 
 import dev.spoq.registry.security.Caller;
 import dev.spoq.registry.security.ServiceCaller;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -115,6 +117,63 @@ public class AuditLog {
         event.outcome(),
         event.sourceIp());
     return id;
+  }
+
+  /**
+   * Adds {@code count} refusals to the aggregated row of {@code aggregationKey}'s open window,
+   * shared by every replica ({@code refusal_window}): the first addition of a window inserts the
+   * audit row with {@code details.count}, later ones (from any replica) raise that count. The row
+   * lock on the window serialises replicas, so a window has exactly one row.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  public void aggregate(Event event, String aggregationKey, long count, Duration window) {
+    long eventId =
+        jdbc.sql(
+                """
+                INSERT INTO refusal_window AS r (aggregation_key, window_end)
+                VALUES (:key, clock_timestamp() + make_interval(secs => :seconds))
+                ON CONFLICT (aggregation_key) DO UPDATE SET
+                  window_end = CASE WHEN r.window_end <= clock_timestamp() THEN EXCLUDED.window_end
+                                    ELSE r.window_end END,
+                  audit_event_id = CASE WHEN r.window_end <= clock_timestamp() THEN NULL
+                                        ELSE r.audit_event_id END
+                RETURNING coalesce(audit_event_id, 0)
+                """)
+            .param("key", aggregationKey)
+            .param("seconds", window.toMillis() / 1000.0)
+            .query(Long.class)
+            .single();
+    if (eventId != 0) {
+      jdbc.sql(
+              """
+              UPDATE audit_event
+              SET details = details || jsonb_build_object(
+                'count', coalesce((details->>'count')::bigint, 0) + :count)
+              WHERE id = :id
+              """)
+          .param("count", count)
+          .param("id", eventId)
+          .update();
+      return;
+    }
+    Map<String, Object> details =
+        new HashMap<>(event.details() == null ? Map.of() : event.details());
+    details.put("count", count);
+    details.put("windowSeconds", window.toSeconds());
+    long id =
+        record(
+            new Event(
+                event.actor(),
+                event.action(),
+                event.target(),
+                event.sourceIp(),
+                event.outcome(),
+                event.accountId(),
+                event.service(),
+                details));
+    jdbc.sql("UPDATE refusal_window SET audit_event_id = ? WHERE aggregation_key = ?")
+        .params(id, aggregationKey)
+        .update();
   }
 
   /** Records in a transaction of its own, so it stays even when the caller's rolls back. */

@@ -70,11 +70,12 @@ class PeerPush {
         () -> {
           Set<Waiter> set = waiters.get(jetsonId);
           if (set != null && set.remove(waiter)) {
-            slots.release();
+            slots.release(result);
             waiters.computeIfPresent(jetsonId, (id, s) -> s.isEmpty() ? null : s);
           }
         });
     waiters.computeIfAbsent(jetsonId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
+    slots.hold(result, () -> notModified(version));
     // A change committed between the version read and the registration must not be missed.
     long again = peerSets.currentVersion(jetsonId);
     if (again != version) {

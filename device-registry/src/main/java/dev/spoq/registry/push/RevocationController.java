@@ -79,10 +79,11 @@ class RevocationController {
     waiting.onCompletion(
         () -> {
           if (waiters.remove(waiter)) {
-            slots.release();
+            slots.release(waiting);
           }
         });
     waiters.add(waiter);
+    slots.hold(waiting, () -> new Feed(after, List.of()));
     // An event committed between the read above and the registration must not be missed.
     Feed again = read(after);
     if (!again.events().isEmpty()) {

@@ -160,7 +160,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       throws IOException {
     String target = request.getMethod() + " " + truncate(request.getRequestURI(), 200);
     if (status == HttpStatus.UNAUTHORIZED) {
-      limiter.recordFailure(request.getRemoteAddr());
+      // Counted fleet-wide: beyond the limit (reached through other replicas) this is a 429.
+      long retryAfter = limiter.recordFailure(request.getRemoteAddr());
+      if (retryAfter > 0) {
+        rateLimited(request, response, retryAfter);
+        return;
+      }
     }
     audit.record(
         new AuditLog.Event(

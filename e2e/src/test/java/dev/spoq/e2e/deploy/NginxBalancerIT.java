@@ -91,6 +91,8 @@ class NginxBalancerIT {
     assertThat(answeredBy(tls("GET", "/internal/v1/relay-servers/r1/jetsons?wait=0"), 6))
         .containsExactlyInAnyOrder("relay-coordinator-a", "relay-coordinator-b");
     assertThat(answeredBy(ssh(), 6)).containsExactlyInAnyOrder("jump-router-a", "jump-router-b");
+    // the SSH balancer names each client in a PROXY protocol header (the jump router trusts it)
+    assertThat(replicas.get("jump-router-a").output()).contains("PROXY TCP4 127.0.0.1 ");
     // Service-only APIs stay off the public server.
     assertThat(curl(tls("GET", "/internal/v1/revocations")).status()).isEqualTo(404);
     assertThat(curl(tls("POST", "/frps-plugin/s/r1/handler")).status()).isEqualTo(404);

@@ -15,8 +15,9 @@ import java.util.Locale;
  * A stand-in for one replica behind the balancer, run as its own process so a test can kill it with
  * SIGKILL. It answers every HTTP request with {@code <name> <method> <path>} and logs the same line
  * to stdout; in {@code drop} mode it reads the request and closes the connection without an answer,
- * like a replica dying mid-request. The services themselves are exercised behind this same config
- * by the e2e scenarios; this process only makes the balancer's choices observable.
+ * like a replica dying mid-request. A PROXY protocol line before the request (the SSH balancer's)
+ * is logged and skipped. The services themselves are exercised behind this same config by the e2e
+ * scenarios; this process only makes the balancer's choices observable.
  *
  * <p>Usage: {@code ReplicaStub <bind address> <port> <name> <ok|drop|unavailable>}
  */
@@ -53,6 +54,14 @@ final class ReplicaStub {
       // Bounded: one connection serves at most 1,000 keep-alive requests.
       for (int i = 0; i < 1_000; i++) {
         String requestLine = in.readLine();
+        if (i == 0 && requestLine != null && requestLine.startsWith("PROXY ")) {
+          // the SSH stream balancer's PROXY protocol header, logged as received
+          synchronized (System.out) {
+            System.out.println(name + " " + requestLine);
+            System.out.flush();
+          }
+          requestLine = in.readLine();
+        }
         if (requestLine == null || requestLine.isEmpty()) {
           return;
         }

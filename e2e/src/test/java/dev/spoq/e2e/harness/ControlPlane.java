@@ -266,6 +266,10 @@ public final class ControlPlane implements AutoCloseable {
     Map<String, String> env = client(datasource(common(JUMP_HTTP_PORT)), jumpToken, h);
     env.put("SPOQ_JUMP_SSH_HOSTKEYPATH", jumpKeyDir().resolve("ssh_host_ed25519_key").toString());
     env.put("SPOQ_JUMP_UPSTREAM_CLIENTKEYPATH", jumpUpstreamKey().toString());
+    if (replicated) {
+      // SSH arrives through the balancer's stream.conf with a PROXY protocol header.
+      env.put("SPOQ_JUMP_SSH_PROXYPROTOCOL_TRUSTEDFROM", h.trustedProxy);
+    }
     return env;
   }
 

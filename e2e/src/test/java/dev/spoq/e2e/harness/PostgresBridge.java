@@ -102,6 +102,11 @@ public final class PostgresBridge implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + PORT + "/" + dbName;
   }
 
+  /** JDBC URL as seen from the harness JVM (to set up or inspect data directly). */
+  public String harnessJdbcUrl() {
+    return database.jdbcUrl();
+  }
+
   public String username() {
     return database.username();
   }

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -28,7 +29,18 @@ public record JumpProperties(
       @DefaultValue("2222") @Min(0) @Max(65535) int port,
       @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
       @DefaultValue("./.run-state/jump-router/ssh_host_ed25519_key") @NotNull Path hostKeyPath,
-      @DefaultValue("SpoqJump") @NotBlank String serverVersion) {}
+      @DefaultValue("SpoqJump") @NotBlank String serverVersion,
+      @Valid @DefaultValue ProxyProtocol proxyProtocol) {}
+
+  /**
+   * PROXY protocol (v1 and v2) from a TCP balancer in front of the SSH port, so limits, bans and
+   * audit see each client's own address.
+   *
+   * @param trustedFrom balancer addresses or CIDR ranges whose connections must start with a PROXY
+   *     header; empty (the default) turns the feature off. Other peers are direct clients, and a
+   *     PROXY header from them is refused.
+   */
+  public record ProxyProtocol(@DefaultValue List<@NotBlank String> trustedFrom) {}
 
   /**
    * The router's own SSH client towards the containers (direct login).

@@ -65,8 +65,9 @@ class RouterConfiguration {
   }
 
   @Bean
-  SharedLimits sharedLimits(JdbcClient jdbc, ConnectionGuard guard, JumpProperties props) {
-    return new SharedLimits(jdbc, guard, props.limits(), Clock.systemUTC());
+  SharedLimits sharedLimits(
+      JdbcClient jdbc, ConnectionGuard guard, JumpProperties props, MeterRegistry meters) {
+    return new SharedLimits(jdbc, guard, props.limits(), Clock.systemUTC(), meters);
   }
 
   @Bean

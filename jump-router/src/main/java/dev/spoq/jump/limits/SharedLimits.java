@@ -1,6 +1,8 @@
 package dev.spoq.jump.limits;
 
 import dev.spoq.jump.config.JumpProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,12 +42,18 @@ public class SharedLimits {
   private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Ban> newBans = new ConcurrentLinkedQueue<>();
+  private final Counter pruneRuns;
 
   record Ban(String scope, String ip, String username, Instant until) {}
 
   public SharedLimits(
-      JdbcClient jdbc, ConnectionGuard guard, JumpProperties.Limits limits, Clock clock) {
+      JdbcClient jdbc,
+      ConnectionGuard guard,
+      JumpProperties.Limits limits,
+      Clock clock,
+      MeterRegistry meters) {
     this.jdbc = jdbc;
+    this.pruneRuns = meters.counter("spoq.jump.limits.prune.runs");
     this.guard = guard;
     this.limits = limits;
     this.clock = clock;
@@ -166,11 +174,19 @@ public class SharedLimits {
         .update();
   }
 
-  /** Removes expired bans and buckets older than any window; one replica at a time. */
+  /**
+   * Removes expired bans and buckets older than any window; once per period across replicas (the
+   * lock is kept for most of the period, so a replica whose timer fires later skips the period).
+   * Returns nothing: ShedLock refuses to lock a method returning a primitive value.
+   */
   @Scheduled(fixedDelayString = "${spoq.jump.limits.prune-interval:1m}")
-  @SchedulerLock(name = "jump-router-prune-limits", lockAtMostFor = "PT5M")
+  @SchedulerLock(
+      name = "jump-router-prune-limits",
+      lockAtMostFor = "PT5M",
+      lockAtLeastFor = "${spoq.jump.limits.prune-lock-at-least-for:PT50S}")
   @Transactional
-  public int prune() {
+  public void prune() {
+    pruneRuns.increment();
     Instant now = clock.instant();
     int removed =
         jdbc.sql("delete from ban where banned_until <= ?").param(Timestamp.from(now)).update();
@@ -183,7 +199,6 @@ public class SharedLimits {
             .param(Timestamp.from(now.minus(2, ChronoUnit.MINUTES)))
             .update();
     log.debug("pruned {} expired rows of shared limits", removed);
-    return removed;
   }
 
   /** For tests: every row currently in the ban table. */

@@ -4,6 +4,7 @@ import dev.spoq.jump.audit.AuditTrail;
 import dev.spoq.jump.limits.ConnectionGuard;
 import dev.spoq.jump.limits.SampledLog;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -47,9 +49,19 @@ public class SessionTracker implements SessionListener {
   private final SampledLog refusals = new SampledLog(Duration.ofSeconds(10));
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
   private final String serverIdentification;
+  private final Predicate<SocketAddress> balancers;
 
+  /**
+   * @param balancers peers that send a PROXY header first; their connections are admitted by {@link
+   *     #admit} once it has named the client
+   */
   public SessionTracker(
-      AuditTrail audit, RouterMetrics metrics, ConnectionGuard guard, String serverVersion) {
+      AuditTrail audit,
+      RouterMetrics metrics,
+      ConnectionGuard guard,
+      String serverVersion,
+      Predicate<SocketAddress> balancers) {
+    this.balancers = balancers;
     this.audit = audit;
     this.metrics = metrics;
     this.guard = guard;
@@ -68,11 +80,25 @@ public class SessionTracker implements SessionListener {
 
   @Override
   public void sessionCreated(Session session) {
-    String ip = RouterSession.ipOf(session.getRemoteAddress());
-    ConnectionGuard.Refusal refusal = guard.admit(session.getRemoteAddress());
+    if (balancers.test(session.getRemoteAddress())) {
+      // Behind a PROXY-protocol balancer: admitted once the header names the client.
+      return;
+    }
+    admit(session, session.getRemoteAddress(), true);
+  }
+
+  /**
+   * Admits a connection from {@code client} (its own address, or the one a trusted balancer's PROXY
+   * header named) or refuses it: banned address, too many unauthenticated connections, ...
+   *
+   * @param beforeIdentification whether our SSH identification is still to be sent with a refusal
+   */
+  public void admit(Session session, SocketAddress client, boolean beforeIdentification) {
+    String ip = RouterSession.ipOf(client);
+    ConnectionGuard.Refusal refusal = guard.admit(client);
     if (refusal != null) {
       refusals.refused(refusal.reason(), ip);
-      sendRefusal(session, refusal);
+      sendRefusal(session, refusal, beforeIdentification);
       // Closing at once would reset the connection while the client's first bytes are unread,
       // and a reset can discard the reason before OpenSSH reads it: close a moment later.
       // Without router state the connection can never authenticate in the meantime.
@@ -87,7 +113,8 @@ public class SessionTracker implements SessionListener {
    * Our identification line and a plaintext {@code SSH_MSG_DISCONNECT} (allowed before key
    * exchange), so OpenSSH prints "Received disconnect ...: 12: <text>" instead of a bare reset.
    */
-  private void sendRefusal(Session session, ConnectionGuard.Refusal refusal) {
+  private void sendRefusal(
+      Session session, ConnectionGuard.Refusal refusal, boolean withIdentification) {
     byte[] text = refusal.text().getBytes(StandardCharsets.UTF_8);
     int payload = 1 + 4 + 4 + text.length + 4;
     int padding = 8 - ((4 + 1 + payload) % 8);
@@ -95,7 +122,9 @@ public class SessionTracker implements SessionListener {
       padding += 8;
     }
     ByteArrayBuffer out = new ByteArrayBuffer();
-    out.putRawBytes((serverIdentification + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    if (withIdentification) {
+      out.putRawBytes((serverIdentification + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
     out.putUInt(1 + payload + padding);
     out.putByte((byte) padding);
     out.putByte(SshConstants.SSH_MSG_DISCONNECT);

@@ -47,6 +47,7 @@ public class JumpSshServer implements SmartLifecycle {
   private final RouterMetrics metrics;
   private final ConnectionGuard guard;
   private final SessionTracker tracker;
+  private final TrustedProxies balancers;
   private volatile SshServer server;
   private volatile UpstreamConnector upstream;
   private volatile ExecutorService pumps;
@@ -64,7 +65,9 @@ public class JumpSshServer implements SmartLifecycle {
     this.audit = audit;
     this.metrics = metrics;
     this.guard = guard;
-    this.tracker = new SessionTracker(audit, metrics, guard, props.ssh().serverVersion());
+    this.balancers = TrustedProxies.of(props.ssh().proxyProtocol().trustedFrom());
+    this.tracker =
+        new SessionTracker(audit, metrics, guard, props.ssh().serverVersion(), balancers::trusted);
   }
 
   @Override
@@ -104,6 +107,7 @@ public class JumpSshServer implements SmartLifecycle {
     ssh.setCommandFactory(login);
     ssh.setSubsystemFactories(List.of(login));
     ssh.addSessionListener(tracker);
+    ssh.setServerProxyAcceptor(new ProxyProtocolAcceptor(balancers, tracker));
     ssh.setSessionDisconnectHandler(new DisconnectReasons(props.timeouts().loginGrace()));
 
     CoreModuleProperties.SERVER_IDENTIFICATION.set(ssh, props.ssh().serverVersion());
@@ -127,6 +131,10 @@ public class JumpSshServer implements SmartLifecycle {
         ssh.getPort(),
         KeyUtils.getFingerPrint(hostKey.getPublic()),
         props.ssh().hostKeyPath().toAbsolutePath().normalize());
+    if (balancers.enabled()) {
+      log.info(
+          "SSH connections from {} must start with a PROXY protocol header (v1 or v2)", balancers);
+    }
     log.info(
         "containers must trust the router's upstream key (for their user only): {}",
         upstreamPublicKey());

@@ -52,8 +52,12 @@ public class CallerResolver {
       request.setAttribute(CALLER_ATTRIBUTE, caller);
       return caller;
     } catch (ApiProblemException e) {
-      limiter.recordFailure(source);
+      boolean overLimit = limiter.recordFailure(source);
       denials.deny("auth.failed", "unknown", source, request.getRequestURI(), e.getMessage());
+      if (overLimit) {
+        // the limit was used up through other replicas: this replica now holds the source back
+        limiter.check(source);
+      }
       throw e;
     }
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -27,9 +28,14 @@ import org.springframework.web.context.request.async.DeferredResult;
  * other replicas) and at once when this instance changed something ({@link JetsonSetChanges}), and
  * answers the waiters whose version is out of date. At most {@code spoq.relay.spoq.max-waiters}
  * requests are held; more get 503 with Retry-After.
+ *
+ * <p>On shutdown it stops before the web server's graceful shutdown (which would wait for every
+ * held request) and answers each held long-poll at once with 304, as if its wait had run out;
+ * long-polls arriving meanwhile get 304 at once. relay-servers re-poll, through the balancer on the
+ * other replica, without an error, and the replica stops in about a second.
  */
 @Component
-class JetsonSetWatcher {
+class JetsonSetWatcher implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(JetsonSetWatcher.class);
 
@@ -41,6 +47,8 @@ class JetsonSetWatcher {
   private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicBoolean nudged = new AtomicBoolean();
+  private volatile boolean running;
+  private volatile boolean stopping;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -73,7 +81,43 @@ class JetsonSetWatcher {
             held.decrementAndGet();
           }
         });
+    if (stopping) {
+      result.setResult(JetsonSetAnswers.notModified(knownVersion));
+    }
     return true;
+  }
+
+  @Override
+  public void start() {
+    stopping = false;
+    running = true;
+  }
+
+  /** Answers every held long-poll with 304 now (before the web server's graceful shutdown). */
+  @Override
+  public void stop() {
+    stopping = true;
+    running = false;
+    int answered = 0;
+    for (Set<Waiter> set : waiting.values()) {
+      for (Waiter w : set) {
+        if (w.result().setResult(JetsonSetAnswers.notModified(w.knownVersion()))) {
+          answered++;
+        }
+      }
+    }
+    log.info("stopping: answered {} held Jetson-set long-polls with 304", answered);
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Stops among the first lifecycles: before the web server's graceful shutdown. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE;
   }
 
   int held() {
@@ -116,7 +160,7 @@ class JetsonSetWatcher {
   }
 
   @PreDestroy
-  void stop() {
+  void close() {
     thread.shutdownNow();
   }
 }
