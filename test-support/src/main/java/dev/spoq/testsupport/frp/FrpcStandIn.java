@@ -190,15 +190,23 @@ public final class FrpcStandIn implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one Ping now, besides the periodic ones (the same message; lets a test probe how frps
+   * answers at a given moment without waiting a whole heartbeat interval).
+   */
+  public void pingNow() throws IOException {
+    long now = Instant.now().getEpochSecond();
+    ObjectNode ping = FrpWire.object();
+    ping.put("privilege_key", FrpWire.privilegeKey(options.authToken(), now));
+    ping.put("timestamp", now);
+    FrpWire.write(out, FrpWire.PING, ping);
+  }
+
   private void heartbeatLoop() {
     while (open()) {
       try {
         Thread.sleep(options.heartbeatInterval().toMillis());
-        long now = Instant.now().getEpochSecond();
-        ObjectNode ping = FrpWire.object();
-        ping.put("privilege_key", FrpWire.privilegeKey(options.authToken(), now));
-        ping.put("timestamp", now);
-        FrpWire.write(out, FrpWire.PING, ping);
+        pingNow();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
