@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
 /**
  * Renders deploy/frp/*.toml the way frp renders its config files (Go templates with {@code {{
  * .Envs.NAME }}}), emulating exactly the constructs those files use: {@code .Envs} values, {@code
- * {{- if .Envs.X }}...{{- end }}} and the {@code parseNumberRange} loop of {@code allowPorts}.
+ * {{- if .Envs.X }}...{{- end }}} (and {@code if not}) and the {@code parseNumberRange} loop of
+ * {@code allowPorts}.
  */
 public final class FrpTemplate {
 
@@ -22,7 +23,8 @@ public final class FrpTemplate {
       Pattern.compile(
           "\\{\\{- range \\$i, \\$p := parseNumberRange \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}");
   private static final Pattern IF =
-      Pattern.compile("\\{\\{- if \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}", Pattern.DOTALL);
+      Pattern.compile(
+          "\\{\\{- if (not )?\\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}", Pattern.DOTALL);
 
   private FrpTemplate() {}
 
@@ -48,9 +50,10 @@ public final class FrpTemplate {
     Matcher cond = IF.matcher(template);
     StringBuilder kept = new StringBuilder();
     while (cond.find()) {
-      String value = env.get(cond.group(1));
-      cond.appendReplacement(
-          kept, Matcher.quoteReplacement(value == null || value.isEmpty() ? "" : cond.group(2)));
+      String value = env.get(cond.group(2));
+      boolean set = value != null && !value.isEmpty();
+      boolean keep = cond.group(1) == null ? set : !set;
+      cond.appendReplacement(kept, Matcher.quoteReplacement(keep ? cond.group(3) : ""));
     }
     cond.appendTail(kept);
     Matcher range = RANGE.matcher(kept.toString());
