@@ -92,6 +92,27 @@ class DeployFrpConfigTest extends RelayServiceTest {
   }
 
   @Test
+  void frpsTomlGatewayVariantCallsTheLocalGatewayWithoutASecret() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("FRPS_AUTH_TOKEN", FRPS_TOKEN);
+    env.put("FRPS_PLUGIN_GATEWAY", "127.0.0.1:7200");
+    env.put("FRPS_ALLOW_PORTS", "40000-40009");
+    env.put("FRPS_ADMIN_USER", "admin");
+    env.put("FRPS_ADMIN_PASSWORD", "pw-eu-1");
+    // FRPS_PLUGIN_ADDR, FRPS_PLUGIN_SECRET and FRPS_RELAY_ID are not set: the variant needs none
+    String rendered = render(deployFile("frps.toml"), env);
+    TomlParseResult t = Toml.parse(rendered);
+    assertThat(t.errors()).isEmpty();
+    TomlTable plugin = t.getArray("httpPlugins").getTable(0);
+    assertThat(plugin.getString("addr")).isEqualTo("127.0.0.1:7200");
+    assertThat(plugin.getString("path")).isEqualTo("/frps-plugin");
+    assertThat(plugin.getArray("ops").toList())
+        .containsExactly("Login", "NewProxy", "Ping", "CloseProxy");
+    assertThat(t.getLong("transport.heartbeatTimeout")).isEqualTo(90L);
+    assertThat(rendered).doesNotContain(PLUGIN_SECRET);
+  }
+
+  @Test
   void frpcTemplateRendersToTheSameConfigTheCoordinatorGenerates() throws Exception {
     relay("eu-1", "eu", 40000, 40009, 10);
     health.pollAll();

@@ -36,6 +36,9 @@ class UncooperativeFrpcIT {
 
   private static final String RELAY = "eu-1";
 
+  /** What deploy/frp/frps.toml ships; the session must close within this + one ping interval. */
+  private static final Duration SHIPPED_HEARTBEAT_TIMEOUT = Duration.ofSeconds(90);
+
   @Test
   void frpsClosesTheSessionOfARevokedJetsonWhoseFrpcIgnoresErrorPongs() throws Exception {
     try (RunningRegistry registry = RunningRegistry.start();
@@ -69,8 +72,7 @@ class UncooperativeFrpcIT {
                       "FRPS_ALLOW_PORTS", "40000-40009",
                       "FRPS_ADMIN_USER", "admin",
                       "FRPS_ADMIN_PASSWORD", "pw-eu-1")));
-      Duration heartbeatTimeout = shipped.heartbeatTimeout();
-      assertThat(heartbeatTimeout).isEqualTo(Duration.ofSeconds(90));
+      assertThat(shipped.heartbeatTimeout()).isEqualTo(SHIPPED_HEARTBEAT_TIMEOUT);
 
       RunningRegistry.EnrolledJetson revoked = jetson(registry, "rev");
       RunningRegistry.EnrolledJetson kept = jetson(registry, "kept");
@@ -97,7 +99,7 @@ class UncooperativeFrpcIT {
         assertThat(revokedFrpc.open()).as("this frpc ignores error Pongs").isTrue();
 
         // frps closes it: its last accepted Ping ages past heartbeatTimeout
-        Duration limit = heartbeatTimeout.plus(pingInterval);
+        Duration limit = SHIPPED_HEARTBEAT_TIMEOUT.plus(pingInterval);
         Awaitility.await()
             .atMost(limit.plusSeconds(5))
             .pollInterval(Duration.ofMillis(200))

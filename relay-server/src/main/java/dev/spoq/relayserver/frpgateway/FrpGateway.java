@@ -103,10 +103,14 @@ final class FrpGateway {
     try {
       verdict = json.readTree(answer.body());
     } catch (RuntimeException e) {
+      verdict = null;
+    }
+    if (verdict == null || !verdict.path("reject").isBoolean()) {
+      // frps would read a missing "reject" as false (allow): never pass such an answer on
       count(op, "refused_bad_answer");
       return reject("the Spoq relay coordinator sent an unreadable answer");
     }
-    boolean rejected = verdict.path("reject").asBoolean(true);
+    boolean rejected = verdict.path("reject").asBoolean();
     if (session != null && REMEMBERED_OPS.contains(op)) {
       memory.remember(session, !rejected);
     }

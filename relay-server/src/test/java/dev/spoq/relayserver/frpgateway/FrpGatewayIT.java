@@ -97,6 +97,11 @@ class FrpGatewayIT {
         assertThat(post(mtlsUrl, RELAY, gatewayKeys, relayCa, login).statusCode()).isEqualTo(200);
         assertThat(post(mtlsUrl, RELAY, otherRelayKeys, relayCa, login).statusCode())
             .isEqualTo(404);
+        HttpResponse<String> malformed =
+            post(mtlsUrl, RELAY, gatewayKeys, relayCa, "{\"op\":1,\"content\":[]}");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThatThrownBy(() -> post(mtlsUrl, RELAY, foreignKeys, relayCa, login))
             .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> post(mtlsUrl, RELAY, null, relayCa, login))
