@@ -38,7 +38,7 @@ class MtlsPluginController {
   @PostMapping(
       path = "/frps-plugin-mtls/{relayId}/handler",
       produces = MediaType.APPLICATION_JSON_VALUE)
-  PluginResponse handle(
+  PluginResponse handleOverMtls(
       HttpServletRequest request,
       @PathVariable String relayId,
       @RequestParam(value = "op", required = false) String queryOp,
