@@ -17,8 +17,6 @@ import dev.spoq.testsupport.frp.FrpsStandIn;
 import dev.spoq.testsupport.tls.TestPki;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +48,7 @@ import tools.jackson.databind.JsonNode;
  * fails closed and frps closes the session. The coordinator's mTLS listener refuses a certificate
  * for another relay, one from another CA, and none. Test timings: stale window 20 s, frps
  * heartbeatTimeout 6 s, frpc ping every 1 s (the shipped values are 10 min, 90 s and 30 s).
+ * relay-server runs as on an frp-only host ({@code spoq.relay.datapath.enabled=false}).
  */
 class FrpGatewayIT {
 
@@ -115,6 +114,19 @@ class FrpGatewayIT {
 
         relayServer = startRelayServer(mtlsUrl, gatewayKeys, relayCa);
         FrpGatewayServer gateway = relayServer.getBean(FrpGatewayServer.class);
+        assertThat(relayServer.getBeanNamesForType(dev.spoq.relayserver.datapath.Relay.class))
+            .isEmpty();
+        HttpResponse<String> readiness =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:"
+                                    + relayServer.getEnvironment().getProperty("local.server.port")
+                                    + "/actuator/health/readiness"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).isEqualTo(200);
         MeterRegistry meters = relayServer.getBean(MeterRegistry.class);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FRPS_AUTH_TOKEN", "running-coordinator-frps-token");
@@ -189,18 +201,13 @@ class FrpGatewayIT {
     }
   }
 
-  private ConfigurableApplicationContext startRelayServer(String mtlsUrl, Path keys, Path trust)
-      throws IOException {
-    Path jetsons =
-        Files.writeString(dir.resolve("jetsons.json"), "{\"version\":\"1\",\"jetsons\":[]}");
+  /** relay-server as on an frp-only relay host: the gateway, no UDP relay. */
+  private ConfigurableApplicationContext startRelayServer(String mtlsUrl, Path keys, Path trust) {
     return new SpringApplicationBuilder(RelayServerApplication.class)
         .properties("spring.config.name=relay-server")
         .run(
             "--server.port=0",
-            "--spoq.relay.bind-address=127.0.0.1",
-            "--spoq.relay.client-port=" + freeUdpPort(),
-            "--spoq.relay.agent-port=" + freeUdpPort(),
-            "--spoq.relay.jetsons-file=" + jetsons,
+            "--spoq.relay.datapath.enabled=false",
             "--logging.structured.format.console=",
             "--spoq.frp-gateway.enabled=true",
             "--spoq.frp-gateway.port=0",
@@ -212,12 +219,6 @@ class FrpGatewayIT {
             "--spoq.frp-gateway.trust-store-password=" + PW,
             "--spoq.frp-gateway.stale-window=" + WINDOW,
             "--spoq.frp-gateway.timeout=2s");
-  }
-
-  private static int freeUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static void registerRelay(
