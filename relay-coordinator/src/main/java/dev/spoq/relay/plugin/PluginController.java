@@ -38,7 +38,16 @@ class PluginController {
       @PathVariable String relayId,
       @RequestParam(value = "op", required = false) String queryOp,
       @RequestBody JsonNode body) {
-    if (!secrets.pluginSecretMatches(secret) || !relayId.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+    if (!secrets.pluginSecretMatches(secret)) {
+      throw ApiProblemException.notFound("No such resource.");
+    }
+    return dispatch(plugin, relayId, queryOp, body);
+  }
+
+  /** Checks frps's request shape and decides (shared with {@link MtlsPluginController}). */
+  static PluginResponse dispatch(
+      PluginService plugin, String relayId, String queryOp, JsonNode body) {
+    if (!relayId.matches("[a-z0-9][a-z0-9-]{0,31}")) {
       throw ApiProblemException.notFound("No such resource.");
     }
     if (body == null || !body.isObject()) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spoq.registry.testing.RunningRegistry;
 import dev.spoq.relay.support.RelayServiceTest;
+import dev.spoq.testsupport.frp.FrpTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -19,56 +16,13 @@ import org.tomlj.TomlTable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * deploy/frp/frps.toml and frpc.toml, rendered the way frp renders them ({@code {{ .Envs.X }}} and
- * the {@code parseNumberRange} loop, emulated here for exactly the constructs these files use),
+ * deploy/frp/frps.toml and frpc.toml, rendered the way frp renders them ({@link FrpTemplate}),
  * parsed as TOML, checked key by key, and the frps plugin path is called on the running service.
  */
 class DeployFrpConfigTest extends RelayServiceTest {
 
-  private static final Pattern ENV = Pattern.compile("\\{\\{ \\.Envs\\.([A-Z0-9_]+) }}");
-  private static final Pattern RANGE =
-      Pattern.compile(
-          "\\{\\{- range \\$i, \\$p := parseNumberRange \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}");
-
-  private static final Pattern IF =
-      Pattern.compile("\\{\\{- if \\.Envs\\.([A-Z0-9_]+) }}(.*?)\\{\\{- end }}", Pattern.DOTALL);
-
   static String render(String template, Map<String, String> env) {
-    // {{- if .Envs.X }}body{{- end }}: the body when X is set and not empty ({{- trims before)
-    Matcher cond = IF.matcher(template);
-    StringBuilder kept = new StringBuilder();
-    while (cond.find()) {
-      String value = env.get(cond.group(1));
-      cond.appendReplacement(
-          kept, Matcher.quoteReplacement(value == null || value.isEmpty() ? "" : cond.group(2)));
-    }
-    cond.appendTail(kept);
-    template = kept.toString();
-    Matcher range = RANGE.matcher(template);
-    StringBuilder out = new StringBuilder();
-    while (range.find()) {
-      String[] bounds = env.get(range.group(1)).split("-");
-      int first = Integer.parseInt(bounds[0]);
-      int last = Integer.parseInt(bounds[1]);
-      String body = range.group(2);
-      String expanded =
-          IntStream.rangeClosed(first, last)
-              .mapToObj(
-                  p ->
-                      body.replace("{{ if $i }},{{ end }}", p == first ? "" : ",")
-                          .replace("{{ $p }}", Integer.toString(p)))
-              .collect(Collectors.joining());
-      range.appendReplacement(out, Matcher.quoteReplacement(expanded));
-    }
-    range.appendTail(out);
-    Matcher env2 = ENV.matcher(out.toString());
-    StringBuilder done = new StringBuilder();
-    while (env2.find()) {
-      env2.appendReplacement(done, Matcher.quoteReplacement(env.get(env2.group(1))));
-    }
-    env2.appendTail(done);
-    assertThat(done.toString()).doesNotContain("{{");
-    return done.toString();
+    return FrpTemplate.render(template, env);
   }
 
   private static String deployFile(String name) throws Exception {
@@ -135,6 +89,27 @@ class DeployFrpConfigTest extends RelayServiceTest {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.json().get("reject").asBoolean()).isFalse();
     assertThat(answer.json().get("unchange").asBoolean()).isTrue();
+  }
+
+  @Test
+  void frpsTomlGatewayVariantCallsTheLocalGatewayWithoutASecret() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("FRPS_AUTH_TOKEN", FRPS_TOKEN);
+    env.put("FRPS_PLUGIN_GATEWAY", "127.0.0.1:7200");
+    env.put("FRPS_ALLOW_PORTS", "40000-40009");
+    env.put("FRPS_ADMIN_USER", "admin");
+    env.put("FRPS_ADMIN_PASSWORD", "pw-eu-1");
+    // FRPS_PLUGIN_ADDR, FRPS_PLUGIN_SECRET and FRPS_RELAY_ID are not set: the variant needs none
+    String rendered = render(deployFile("frps.toml"), env);
+    TomlParseResult t = Toml.parse(rendered);
+    assertThat(t.errors()).isEmpty();
+    TomlTable plugin = t.getArray("httpPlugins").getTable(0);
+    assertThat(plugin.getString("addr")).isEqualTo("127.0.0.1:7200");
+    assertThat(plugin.getString("path")).isEqualTo("/frps-plugin");
+    assertThat(plugin.getArray("ops").toList())
+        .containsExactly("Login", "NewProxy", "Ping", "CloseProxy");
+    assertThat(t.getLong("transport.heartbeatTimeout")).isEqualTo(90L);
+    assertThat(rendered).doesNotContain(PLUGIN_SECRET);
   }
 
   @Test

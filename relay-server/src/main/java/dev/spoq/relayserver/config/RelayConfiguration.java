@@ -6,15 +6,24 @@ import dev.spoq.relayserver.jetsons.JetsonFileWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the datapath to its Jetson set source: the coordinator, or a static file. */
+/**
+ * Wires the datapath to its Jetson set source: the coordinator, or a static file. Off with {@code
+ * spoq.relay.datapath.enabled=false}: a host that runs only frps and relay-server's frp plugin
+ * gateway.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RelayProperties.class)
+@ConditionalOnProperty(
+    name = "spoq.relay.datapath.enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 class RelayConfiguration {
 
   @Bean(initMethod = "start", destroyMethod = "close")
