@@ -66,9 +66,6 @@ final class ServiceNode implements AutoCloseable {
     Path jfr = options.outDir().resolve(name + ".jfr");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (options.jfr()) {
-      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
-    }
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -133,13 +130,54 @@ final class ServiceNode implements AutoCloseable {
     return -1;
   }
 
-  /** The JFR file written on exit, if profiling. */
+  /** The JFR file {@link #stopJfr} writes, if profiling. */
   Path jfrFile() {
     return jfrFile;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Starts the JFR profile now (after start-up, enrolment and warm-up), so it holds the steady
+   * state only.
+   */
+  void startJfr() throws IOException, InterruptedException {
+    if (jfrFile != null) {
+      jcmd("JFR.start", "name=fleetsim", "settings=profile", "filename=" + jfrFile);
+    }
+  }
+
+  /** Stops the profile and writes it to {@link #jfrFile}. */
+  void stopJfr() {
+    if (jfrFile != null && process.isAlive()) {
+      try {
+        jcmd("JFR.stop", "name=fleetsim", "filename=" + jfrFile);
+      } catch (IOException | InterruptedException | IllegalStateException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        System.err.println(name + ": JFR not written: " + e.getMessage());
+      }
+    }
+  }
+
+  private void jcmd(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(process.pid()));
+    command.addAll(List.of(arguments));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", arguments) + " failed: " + output);
+    }
+  }
+
   @Override
   public void close() {
+    stopJfr();
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
