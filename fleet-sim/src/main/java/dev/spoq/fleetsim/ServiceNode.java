@@ -62,11 +62,15 @@ final class ServiceNode implements AutoCloseable {
           jar + " is missing; build it: ./mvnw -B -q -pl fleet-sim -am package -DskipTests");
     }
     Files.createDirectories(options.outDir());
+    // The run's own copy: a build repackaging the jar meanwhile must not pull it from under the
+    // running service.
+    Path runJar = options.outDir().resolve(name + ".jar");
+    Files.copy(jar, runJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path log = options.outDir().resolve(name + ".log");
     Path jfr = options.outDir().resolve(name + ".jfr");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(List.of("-jar", runJar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -61,6 +61,11 @@ class PeerPush {
         });
   }
 
+  /** The current set (200), or 304 when {@code ifNoneMatch} names its version. */
+  ResponseEntity<PeerSetResponse> current(UUID jetsonId, String ifNoneMatch) {
+    return answer(jetsonId, ifNoneMatch, peerSets.version(jetsonId));
+  }
+
   /**
    * The current set (200), or 304 when unchanged; with {@code waitSeconds > 0} waits for a change.
    */
