@@ -11,9 +11,8 @@ import java.util.List;
  *
  * @param steps fleet sizes tried in order; the run stops at the first that fails
  * @param hold how long each size must hold (p99 below the limit, no error)
- * @param warmup load before the measured hold (JIT, caches, connection pools); at least the
- *     longest interval, or the hold still sees each Jetson's first DNS publication and relay
- *     placement
+ * @param warmup load before the measured hold (JIT, caches, connection pools); at least the longest
+ *     interval, or the hold still sees each Jetson's first DNS publication and relay placement
  * @param idle how long the services' CPU is measured with no Jetson before the first size
  * @param p99Limit the latency a request kind's p99 must stay under
  * @param peerMode {@code poll} (ETag poll every {@code peerInterval}) or {@code longpoll} (C4)
