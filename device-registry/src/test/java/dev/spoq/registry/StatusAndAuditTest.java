@@ -154,6 +154,40 @@ class StatusAndAuditTest {
   }
 
   @Test
+  void onlyTheFirstReportAndAChangeOfConnectionModeAreAudited() {
+    String name = SharedRegistry.name("mode");
+    RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);
+    RunningRegistry.EnrolledJetson jetson =
+        registry.enrollJetson(account, X25519.generate().publicKey().base64(), "nano");
+    for (String mode : List.of("direct", "direct", "relay", "relay", "direct")) {
+      RunningRegistry.Response put =
+          registry.call(
+              "PUT",
+              "/api/jetsons/self/status",
+              jetson.deviceToken(),
+              Map.of("connection", Map.of("mode", mode)));
+      assertThat(put.status()).isEqualTo(200);
+    }
+    // a report without a mode changes nothing either
+    registry.call(
+        "PUT", "/api/jetsons/self/status", jetson.deviceToken(), Map.of("agent", Map.of()));
+
+    JsonNode events =
+        registry.call("GET", "/api/audit-events?size=100", account.apiKey(), null).json();
+    List<String> statusEvents = new java.util.ArrayList<>();
+    for (JsonNode e : events.get("items")) {
+      String action = e.get("action").asString();
+      if (action.startsWith("status.")) {
+        statusEvents.add(action + " " + e.get("details").get("mode").asString());
+      }
+    }
+    // newest first
+    assertThat(statusEvents)
+        .containsExactly(
+            "status.mode-change direct", "status.mode-change relay", "status.first-report direct");
+  }
+
+  @Test
   void mutationsAndFailedAuthenticationsAreAuditedAndPaged() {
     String name = SharedRegistry.name("audit");
     RunningRegistry.Account account = registry.createAccount(name, name, Product.JETSON);

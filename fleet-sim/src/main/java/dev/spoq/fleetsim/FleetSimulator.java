@@ -53,8 +53,24 @@ public final class FleetSimulator {
       int pgConnectionsMax,
       int pgActiveMax,
       Map<String, Long> rssMaxBytes,
+      Map<String, Double> cpuSeconds,
+      Map<String, Integer> openFilesMax,
+      double loadAverageMean,
+      double loadAverageMax,
       int inFlightMax,
-      String failure) {}
+      String failure) {
+
+    /** Requests/s of the kinds that are requests (not the push latency). */
+    double requestsPerSecond() {
+      long total = 0;
+      for (Map.Entry<LoadDriver.Kind, LatencyStats> e : stats.entrySet()) {
+        if (e.getKey() != LoadDriver.Kind.PUSH) {
+          total += e.getValue().count();
+        }
+      }
+      return total / seconds;
+    }
+  }
 
   record Result(List<StepResult> steps, List<String> notes, String report) {}
 
@@ -74,7 +90,8 @@ public final class FleetSimulator {
     List<StepResult> steps = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<ServiceNode> nodes = new ArrayList<>();
-    Instant measuredFrom = null;
+    List<JfrTopFrames.Window> measured = new ArrayList<>();
+    Map<String, Double> idleCores = new LinkedHashMap<>();
     Path pgData = Files.createTempDirectory(options.outDir(), "pg-");
     try (EmbeddedPostgres pg =
             EmbeddedPostgres.builder()
@@ -121,6 +138,8 @@ public final class FleetSimulator {
           api.createRelay("sim-relay-" + r, relayHosts.adminUrl(), 20_000, perRelay);
         }
         awaitRelaysUp(api, (largest + perRelay - 1) / perRelay);
+        DataSource pgIdle = pg.getPostgresDatabase();
+        idleCores.putAll(idleCores(options, nodes, pgIdle, pgData));
 
         DataSource pgStats = pg.getPostgresDatabase();
         List<SimulatedJetson> fleet = Collections.synchronizedList(new ArrayList<>());
@@ -133,6 +152,12 @@ public final class FleetSimulator {
                 adminKey)) {
           driver.start();
           for (int target : options.steps()) {
+            String fdShortage = fileDescriptorShortage(options, target, nodes.get(0));
+            if (fdShortage != null) {
+              log.info("{} Jetsons: not tried ({})", target, fdShortage);
+              steps.add(notTried(target, fdShortage));
+              break;
+            }
             long t0 = System.nanoTime();
             grow(api, fleet, target, options.provisionThreads());
             double rate = (target - 0.0) / Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
@@ -143,10 +168,15 @@ public final class FleetSimulator {
             driver.fleet(new ArrayList<>(fleet));
             sleep(options.warmup());
             driver.nextWindow();
-            if (measuredFrom == null) {
-              measuredFrom = Instant.now();
+            if (options.jfr() && measured.isEmpty()) {
+              // Profiles hold the steady state only: started after start-up, enrolment, warm-up.
+              for (ServiceNode n : nodes) {
+                n.startJfr();
+              }
             }
-            StepResult step = hold(options, target, driver, nodes, pgStats);
+            Instant from = Instant.now();
+            StepResult step = hold(options, target, driver, nodes, pgStats, pgData);
+            measured.add(new JfrTopFrames.Window(from, Instant.now()));
             steps.add(step);
             log.info(
                 "{} Jetsons: {}{}",
@@ -168,13 +198,11 @@ public final class FleetSimulator {
     if (options.jfr()) {
       for (ServiceNode n : nodes) {
         if (n.jfrFile() != null && Files.exists(n.jfrFile())) {
-          notes.add(
-              JfrTopFrames.summary(
-                  n.name(), n.jfrFile(), 15, measuredFrom == null ? Instant.MIN : measuredFrom));
+          notes.add(JfrTopFrames.summary(n.name(), n.jfrFile(), 20, measured));
         }
       }
     }
-    return new Result(steps, notes, Report.render(options, steps, notes));
+    return new Result(steps, notes, Report.render(options, steps, notes, idleCores));
   }
 
   private static Map<String, Object> datasource(String jdbc) {
@@ -238,12 +266,24 @@ public final class FleetSimulator {
       int jetsons,
       LoadDriver driver,
       List<ServiceNode> nodes,
-      DataSource pgStats)
+      DataSource pgStats,
+      Path pgData)
       throws Exception {
     int pgMax = 0;
     int pgActiveMax = 0;
     int inFlightMax = 0;
     Map<String, Long> rss = new LinkedHashMap<>();
+    Map<String, Integer> openFiles = new LinkedHashMap<>();
+    double loadSum = 0;
+    double loadMax = 0;
+    int loadSamples = 0;
+    Map<String, Double> cpuBefore = new LinkedHashMap<>();
+    for (ServiceNode n : nodes) {
+      cpuBefore.put(n.name(), ProcStats.cpuSeconds(n.pid()));
+    }
+    long self = ProcessHandle.current().pid();
+    cpuBefore.put("simulator", ProcStats.cpuSeconds(self));
+    Map<Long, Double> pgBefore = ProcStats.cpuSeconds(postgresPids(pgStats, pgData));
     long start = System.nanoTime();
     long end = start + options.hold().toNanos();
     String failure = null;
@@ -254,8 +294,13 @@ public final class FleetSimulator {
       pgMax = Math.max(pgMax, pgNow[0]);
       pgActiveMax = Math.max(pgActiveMax, pgNow[1]);
       inFlightMax = Math.max(inFlightMax, driver.inFlight());
+      double load = ProcStats.loadAverage1m();
+      loadSum += load;
+      loadMax = Math.max(loadMax, load);
+      loadSamples++;
       for (ServiceNode n : nodes) {
         rss.merge(n.name(), n.rssBytes(), Math::max);
+        openFiles.merge(n.name(), ProcStats.openFiles(n.pid()), Math::max);
         if (!n.isAlive()) {
           failure = n.name() + " died";
         }
@@ -266,6 +311,14 @@ public final class FleetSimulator {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<LoadDriver.Kind, LatencyStats> stats = driver.nextWindow();
+    Map<String, Double> cpu = new LinkedHashMap<>();
+    for (ServiceNode n : nodes) {
+      cpu.put(n.name(), ProcStats.cpuSeconds(n.pid()) - cpuBefore.get(n.name()));
+    }
+    cpu.put(
+        "postgresql",
+        ProcStats.cpuDelta(pgBefore, ProcStats.cpuSeconds(postgresPids(pgStats, pgData))));
+    cpu.put("simulator", ProcStats.cpuSeconds(self) - cpuBefore.get("simulator"));
     double limit = options.p99Limit().toNanos() / 1e6;
     for (Map.Entry<LoadDriver.Kind, LatencyStats> e : stats.entrySet()) {
       LatencyStats s = e.getValue();
@@ -286,7 +339,112 @@ public final class FleetSimulator {
       }
     }
     return new StepResult(
-        jetsons, failure == null, seconds, stats, pgMax, pgActiveMax, rss, inFlightMax, failure);
+        jetsons,
+        failure == null,
+        seconds,
+        stats,
+        pgMax,
+        pgActiveMax,
+        rss,
+        cpu,
+        openFiles,
+        loadSamples == 0 ? -1 : loadSum / loadSamples,
+        loadMax,
+        inFlightMax,
+        failure);
+  }
+
+  /**
+   * Held long-polls take one socket each in the registry and in the simulator: a size beyond either
+   * process's open-file limit (less room for the rest) cannot be held, whatever the code.
+   */
+  static String fileDescriptorShortage(SimOptions options, int jetsons, ServiceNode registry) {
+    if (!options.peerMode().equals("longpoll")) {
+      return null;
+    }
+    long simulator = ProcStats.openFilesLimit(ProcessHandle.current().pid());
+    long service = ProcStats.openFilesLimit(registry.pid());
+    long limit =
+        Math.min(
+            simulator < 0 ? Long.MAX_VALUE : simulator, service < 0 ? Long.MAX_VALUE : service);
+    if (jetsons + FD_HEADROOM <= limit) {
+      return null;
+    }
+    return String.format(
+        "%,d held long-polls need %,d sockets in the registry and in the simulator; the open-file"
+            + " limit here is %,d (simulator) / %,d (registry), and this container may not raise it",
+        jetsons, jetsons, simulator, service);
+  }
+
+  /** File descriptors kept free for everything but the held long-polls. */
+  private static final int FD_HEADROOM = 2_000;
+
+  private static StepResult notTried(int jetsons, String why) {
+    return new StepResult(
+        jetsons,
+        false,
+        0,
+        new java.util.EnumMap<>(LoadDriver.Kind.class),
+        0,
+        0,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        -1,
+        -1,
+        0,
+        "not tried: " + why);
+  }
+
+  /**
+   * CPU the services and PostgreSQL use with no Jetson at all (scheduled jobs, pollers, the
+   * revocation feed), in cores, over {@code sim.idle}: subtracted from a hold's CPU to get the cost
+   * of a request.
+   */
+  private static Map<String, Double> idleCores(
+      SimOptions options, List<ServiceNode> nodes, DataSource pgStats, Path pgData)
+      throws InterruptedException {
+    Map<String, Double> before = new LinkedHashMap<>();
+    for (ServiceNode n : nodes) {
+      before.put(n.name(), ProcStats.cpuSeconds(n.pid()));
+    }
+    Map<Long, Double> pgBefore = ProcStats.cpuSeconds(postgresPids(pgStats, pgData));
+    long start = System.nanoTime();
+    Thread.sleep(options.idle().toMillis());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Double> cores = new LinkedHashMap<>();
+    for (ServiceNode n : nodes) {
+      cores.put(n.name(), (ProcStats.cpuSeconds(n.pid()) - before.get(n.name())) / seconds);
+    }
+    cores.put(
+        "postgresql",
+        ProcStats.cpuDelta(pgBefore, ProcStats.cpuSeconds(postgresPids(pgStats, pgData)))
+            / seconds);
+    log.info("idle CPU (cores) with no Jetson: {}", cores);
+    return cores;
+  }
+
+  /**
+   * The embedded PostgreSQL's processes: the postmaster (first line of postmaster.pid) and every
+   * backend and auxiliary process it lists in pg_stat_activity.
+   */
+  private static List<Long> postgresPids(DataSource ds, Path pgData) {
+    List<Long> pids = new ArrayList<>();
+    try {
+      pids.add(Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim()));
+    } catch (Exception e) {
+      // not readable: backends only
+    }
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT pid FROM pg_stat_activity")) {
+      while (r.next()) {
+        pids.add(r.getLong(1));
+      }
+    } catch (Exception e) {
+      // figures stay partial
+    }
+    return pids;
   }
 
   /** Client connections to PostgreSQL: total and those running a statement now. */

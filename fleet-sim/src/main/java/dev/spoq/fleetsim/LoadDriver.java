@@ -88,13 +88,23 @@ final class LoadDriver implements AutoCloseable {
     return m;
   }
 
-  /** The fleet the load is spread over from now on (it only grows between steps). */
+  /**
+   * The fleet the load is spread over from now on (it only grows between steps). A new Jetson's
+   * long-poll loop starts at a random moment within one wait, as agents booted at different times
+   * do: started together, every long-poll of the fleet would expire in the same instant, a herd no
+   * real fleet sends.
+   */
   void fleet(List<SimulatedJetson> jetsons) {
     this.fleet = List.copyOf(jetsons);
     if (running && longPoll()) {
+      long spreadMillis = TimeUnit.SECONDS.toMillis(options.peerWait());
       for (SimulatedJetson j : fleet) {
         if (!j.peerRequestInFlight) {
-          longPoll(j);
+          j.peerRequestInFlight = true;
+          ticker.schedule(
+              () -> longPoll(j),
+              ThreadLocalRandom.current().nextLong(spreadMillis),
+              TimeUnit.MILLISECONDS);
         }
       }
     }

@@ -62,14 +62,15 @@ final class ServiceNode implements AutoCloseable {
           jar + " is missing; build it: ./mvnw -B -q -pl fleet-sim -am package -DskipTests");
     }
     Files.createDirectories(options.outDir());
+    // The run's own copy: a build repackaging the jar meanwhile must not pull it from under the
+    // running service.
+    Path runJar = options.outDir().resolve(name + ".jar");
+    Files.copy(jar, runJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path log = options.outDir().resolve(name + ".log");
     Path jfr = options.outDir().resolve(name + ".jfr");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (options.jfr()) {
-      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
-    }
-    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(List.of("-jar", runJar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -133,13 +134,54 @@ final class ServiceNode implements AutoCloseable {
     return -1;
   }
 
-  /** The JFR file written on exit, if profiling. */
+  /** The JFR file {@link #stopJfr} writes, if profiling. */
   Path jfrFile() {
     return jfrFile;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Starts the JFR profile now (after start-up, enrolment and warm-up), so it holds the steady
+   * state only.
+   */
+  void startJfr() throws IOException, InterruptedException {
+    if (jfrFile != null) {
+      jcmd("JFR.start", "name=fleetsim", "settings=profile", "filename=" + jfrFile);
+    }
+  }
+
+  /** Stops the profile and writes it to {@link #jfrFile}. */
+  void stopJfr() {
+    if (jfrFile != null && process.isAlive()) {
+      try {
+        jcmd("JFR.stop", "name=fleetsim", "filename=" + jfrFile);
+      } catch (IOException | InterruptedException | IllegalStateException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        System.err.println(name + ": JFR not written: " + e.getMessage());
+      }
+    }
+  }
+
+  private void jcmd(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(process.pid()));
+    command.addAll(List.of(arguments));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", arguments) + " failed: " + output);
+    }
+  }
+
   @Override
   public void close() {
+    stopJfr();
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {

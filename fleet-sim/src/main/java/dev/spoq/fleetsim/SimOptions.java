@@ -11,7 +11,9 @@ import java.util.List;
  *
  * @param steps fleet sizes tried in order; the run stops at the first that fails
  * @param hold how long each size must hold (p99 below the limit, no error)
- * @param warmup load before the measured hold (JIT, caches, connection pools)
+ * @param warmup load before the measured hold (JIT, caches, connection pools); at least the longest
+ *     interval, or the hold still sees each Jetson's first DNS publication and relay placement
+ * @param idle how long the services' CPU is measured with no Jetson before the first size
  * @param p99Limit the latency a request kind's p99 must stay under
  * @param peerMode {@code poll} (ETag poll every {@code peerInterval}) or {@code longpoll} (C4)
  * @param peerInterval the agent's peer poll interval ({@code [peers] poll-interval})
@@ -32,6 +34,7 @@ record SimOptions(
     List<Integer> steps,
     Duration hold,
     Duration warmup,
+    Duration idle,
     Duration p99Limit,
     String peerMode,
     Duration peerInterval,
@@ -59,7 +62,8 @@ record SimOptions(
         new SimOptions(
             List.copyOf(steps),
             Duration.parse(prop("sim.hold", "PT10M")),
-            Duration.parse(prop("sim.warmup", "PT60S")),
+            Duration.parse(prop("sim.warmup", "PT5M")),
+            Duration.parse(prop("sim.idle", "PT30S")),
             Duration.parse(prop("sim.p99Limit", "PT0.1S")),
             prop("sim.peerMode", "poll"),
             Duration.parse(prop("sim.peerInterval", "PT30S")),
@@ -90,6 +94,9 @@ record SimOptions(
     }
     if (peerWait < 1 || peerWait > 55) {
       throw new IllegalArgumentException("sim.peerWait: 1..55 seconds");
+    }
+    if (idle.isNegative() || idle.isZero() || idle.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("sim.idle: more than 0, at most 10 minutes");
     }
     if (hold.isNegative() || hold.isZero() || hold.compareTo(Duration.ofHours(6)) > 0) {
       throw new IllegalArgumentException("sim.hold: more than 0, at most 6 hours");

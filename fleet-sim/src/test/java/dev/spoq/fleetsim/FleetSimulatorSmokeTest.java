@@ -29,6 +29,7 @@ class FleetSimulatorSmokeTest {
             List.of(20),
             Duration.ofSeconds(30),
             Duration.ofSeconds(15),
+            Duration.ofSeconds(5),
             // Functional, not a latency check: the suite shares the machine with other builds.
             Duration.ofSeconds(30),
             "longpoll",
@@ -41,7 +42,7 @@ class FleetSimulatorSmokeTest {
             Duration.ofSeconds(60),
             1024,
             4,
-            false,
+            true,
             out,
             SimOptions.findRepoRoot(),
             freePortBlock(5));
@@ -70,7 +71,22 @@ class FleetSimulatorSmokeTest {
     assertThat(step.rssMaxBytes())
         .containsKeys("device-registry", "dns-api", "relay-coordinator")
         .allSatisfy((name, rss) -> assertThat(rss).as(name).isPositive());
-    assertThat(result.report()).contains("Largest N held: 20").contains("total requests/s");
+    assertThat(step.cpuSeconds())
+        .containsKeys("device-registry", "dns-api", "relay-coordinator", "postgresql", "simulator");
+    assertThat(step.cpuSeconds().get("device-registry")).isPositive();
+    assertThat(step.cpuSeconds().get("postgresql")).isPositive();
+    assertThat(step.loadAverageMax()).isNotNegative();
+    assertThat(step.openFilesMax().get("device-registry")).isPositive();
+    assertThat(result.report())
+        .contains("Largest N held: 20")
+        .contains("total requests/s")
+        .contains("load average (1 min) during the hold")
+        .contains("ms/request")
+        .contains("CPU with no Jetson");
+    // the profiles start after warm-up and cover the hold
+    assertThat(result.notes()).hasSize(3);
+    assertThat(result.notes())
+        .allSatisfy(note -> assertThat(note).contains("execution samples").contains("top frames"));
   }
 
   private static int freePortBlock(int size) throws IOException {

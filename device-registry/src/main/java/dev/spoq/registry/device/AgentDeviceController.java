@@ -52,12 +52,23 @@ class AgentDeviceController {
   }
 
   /**
-   * The peer set; 304 when {@code If-None-Match} names the current version. With {@code wait}
-   * (1..55 s) an unchanged set is a long-poll: 200 as soon as it changes, else 304 after {@code
-   * wait}.
+   * The peer set; 304 when {@code If-None-Match} names the current version (the agent's ETag poll).
+   * Answered synchronously: an async result, even one set at once, would cost a second dispatch
+   * through the whole filter chain.
    */
   @GetMapping("/peers")
-  DeferredResult<ResponseEntity<PeerPush.PeerSetResponse>> peers(
+  ResponseEntity<PeerPush.PeerSetResponse> peers(
+      DeviceCaller caller,
+      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    return peerPush.current(caller.jetsonId(), ifNoneMatch);
+  }
+
+  /**
+   * The same with {@code wait} (1..55 s): an unchanged set is a long-poll, 200 as soon as it
+   * changes, else 304 after {@code wait}.
+   */
+  @GetMapping(value = "/peers", params = "wait")
+  DeferredResult<ResponseEntity<PeerPush.PeerSetResponse>> waitForPeers(
       DeviceCaller caller,
       @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
       @RequestParam(required = false) Integer wait) {

@@ -2,6 +2,7 @@ package dev.spoq.registry.device;
 
 import dev.spoq.common.ipplan.WireGuardAddressPlan;
 import dev.spoq.registry.push.LongPollSlots;
+import dev.spoq.registry.push.LongPollTimer;
 import dev.spoq.registry.push.PgNotifications;
 import dev.spoq.registry.wireguard.WireGuardConfigs;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -37,11 +39,17 @@ class PeerPush {
 
   private final PeerSetService peerSets;
   private final LongPollSlots slots;
+  private final LongPollTimer timer;
   private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
-  PeerPush(PeerSetService peerSets, LongPollSlots slots, PgNotifications notifications) {
+  PeerPush(
+      PeerSetService peerSets,
+      LongPollSlots slots,
+      LongPollTimer timer,
+      PgNotifications notifications) {
     this.peerSets = peerSets;
     this.slots = slots;
+    this.timer = timer;
     notifications.subscribe(
         PgNotifications.PEERS,
         payload -> {
@@ -51,6 +59,11 @@ class PeerPush {
             wake(UUID.fromString(payload));
           }
         });
+  }
+
+  /** The current set (200), or 304 when {@code ifNoneMatch} names its version. */
+  ResponseEntity<PeerSetResponse> current(UUID jetsonId, String ifNoneMatch) {
+    return answer(jetsonId, ifNoneMatch, peerSets.version(jetsonId));
   }
 
   /**
@@ -63,11 +76,17 @@ class PeerPush {
       return done(answer(jetsonId, ifNoneMatch, version));
     }
     slots.acquire();
+    // The timer answers at the deadline; the container's timeout is only a safety net.
+    long waitMillis = waitSeconds * 1000L;
     DeferredResult<ResponseEntity<PeerSetResponse>> result =
-        new DeferredResult<>(waitSeconds * 1000L, () -> notModified(version));
+        new DeferredResult<>(
+            waitMillis + LongPollTimer.CONTAINER_GRACE_MILLIS, () -> notModified(version));
+    ScheduledFuture<?> expiry =
+        timer.schedule(() -> result.setResult(notModified(version)), waitMillis);
     Waiter waiter = new Waiter(ifNoneMatch, result);
     result.onCompletion(
         () -> {
+          expiry.cancel(false);
           Set<Waiter> set = waiters.get(jetsonId);
           if (set != null && set.remove(waiter)) {
             slots.release(result);
@@ -76,8 +95,11 @@ class PeerPush {
         });
     waiters.computeIfAbsent(jetsonId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
     slots.hold(result, () -> notModified(version));
-    // A change committed between the version read and the registration must not be missed.
-    long again = peerSets.currentVersion(jetsonId);
+    // A change committed between the version read and the registration must not be missed. The
+    // cached read suffices: a change drops its cache entry (on every replica) before it wakes
+    // waiters, so a wake-up this waiter missed left the entry gone, and this read goes to the
+    // database.
+    long again = peerSets.version(jetsonId);
     if (again != version) {
       result.setResult(answer(jetsonId, ifNoneMatch, again));
     }

@@ -58,12 +58,13 @@ public class RevocationLog {
             """)
         .params(kind.name(), tokenHash, jetsonId, accountId, username)
         .update();
-    announce();
+    // The kind travels as the payload, so caches can skip revocations that do not concern them.
+    notifications.announce(jdbc, PgNotifications.REVOCATIONS, kind.name());
   }
 
   /**
-   * Announces events inserted by the caller's own SQL (in its transaction). Several announcements
-   * in one transaction are delivered once.
+   * Announces events inserted by the caller's own SQL (in its transaction), of any kind (empty
+   * payload). Several announcements in one transaction are delivered once.
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public void announce() {

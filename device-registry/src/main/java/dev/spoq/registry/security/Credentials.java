@@ -3,6 +3,7 @@ package dev.spoq.registry.security;
 import dev.spoq.common.token.Tokens;
 import dev.spoq.registry.config.RegistryProperties;
 import dev.spoq.registry.push.PgNotifications;
+import dev.spoq.registry.push.RevocationLog;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,12 +49,15 @@ public class Credentials {
     this.jdbc = jdbc;
     this.notifications = notifications;
     this.cacheEnabled = cacheEnabled;
-    // Any revocation on any replica (or this one, right after its commit) empties the cache.
+    // A revocation that may concern a device token, on any replica (or this one, right after its
+    // commit), empties the cache; a phone's key, an API key or an SSH key being revoked does not.
     notifications.subscribeCache(
         PgNotifications.REVOCATIONS,
         payload -> {
-          invalidations.incrementAndGet();
-          deviceTokens.clear();
+          if (concernsDeviceTokens(payload)) {
+            invalidations.incrementAndGet();
+            deviceTokens.clear();
+          }
         });
     properties
         .security()
@@ -66,6 +70,20 @@ public class Credentials {
             });
     String admin = properties.security().bootstrapAdminKey();
     this.bootstrapAdminKeyHash = admin.isEmpty() ? null : Tokens.hash(admin);
+  }
+
+  /**
+   * Whether a revocation notification may invalidate a cached device token: a device token or a
+   * whole Jetson revoked, or an announcement of unknown kind (empty payload, or null after the
+   * LISTEN connection was lost).
+   */
+  static boolean concernsDeviceTokens(String payload) {
+    if (payload == null || payload.isEmpty()) {
+      return true;
+    }
+    return !(payload.equals(RevocationLog.Kind.DEVICE.name())
+        || payload.equals(RevocationLog.Kind.API_KEY.name())
+        || payload.equals(RevocationLog.Kind.SSH_KEY.name()));
   }
 
   public Optional<ServiceCaller> service(String token, String sourceIp) {

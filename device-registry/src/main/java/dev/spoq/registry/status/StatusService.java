@@ -33,41 +33,50 @@ public class StatusService {
 
   /**
    * Stores the report. Reports arrive every few seconds, so only a change of connection mode is an
-   * audit event, not every report.
+   * audit event, not every report. One statement reads the previous mode and stores the report (a
+   * CTE's parts see the same snapshot: {@code previous} is the row before this upsert).
    */
   @Transactional
   public Instant store(DeviceCaller caller, StatusReport report) {
-    Optional<StoredReport> previous = last(caller.jetsonId());
-    Instant received =
+    Stored stored =
         jdbc.sql(
                 """
-                INSERT INTO status_report (jetson_id, report, received_at)
-                VALUES (?, ?::jsonb, now())
-                ON CONFLICT (jetson_id)
-                DO UPDATE SET report = excluded.report, received_at = excluded.received_at
-                RETURNING received_at
+                WITH previous AS (
+                  SELECT report -> 'connection' ->> 'mode' AS mode
+                  FROM status_report WHERE jetson_id = ?),
+                upserted AS (
+                  INSERT INTO status_report (jetson_id, report, received_at)
+                  VALUES (?, ?::jsonb, now())
+                  ON CONFLICT (jetson_id)
+                  DO UPDATE SET report = excluded.report, received_at = excluded.received_at
+                  RETURNING received_at)
+                SELECT upserted.received_at,
+                       EXISTS (SELECT 1 FROM previous) AS had_previous,
+                       (SELECT mode FROM previous) AS previous_mode
+                FROM upserted
                 """)
-            .params(caller.jetsonId(), json.writeValueAsString(believable(report)))
-            .query(java.sql.Timestamp.class)
-            .single()
-            .toInstant();
+            .params(
+                caller.jetsonId(), caller.jetsonId(), json.writeValueAsString(believable(report)))
+            .query(
+                (rs, n) ->
+                    new Stored(
+                        rs.getTimestamp("received_at").toInstant(),
+                        rs.getBoolean("had_previous"),
+                        rs.getString("previous_mode")))
+            .single();
     String mode = report.connection() == null ? null : report.connection().mode();
-    String before =
-        previous
-            .map(p -> p.report().path("connection").path("mode"))
-            .filter(JsonNode::isString)
-            .map(JsonNode::asString)
-            .orElse(null);
-    if (previous.isEmpty() || (mode != null && !mode.equals(before))) {
+    if (!stored.hadPrevious() || (mode != null && !mode.equals(stored.previousMode()))) {
       auditLog.success(
           caller,
-          previous.isEmpty() ? "status.first-report" : "status.mode-change",
+          stored.hadPrevious() ? "status.mode-change" : "status.first-report",
           "jetson:" + caller.jetsonId(),
           caller.accountId(),
           mode == null ? java.util.Map.of() : java.util.Map.of("mode", mode));
     }
-    return received;
+    return stored.receivedAt();
   }
+
+  private record Stored(Instant receivedAt, boolean hadPrevious, String previousMode) {}
 
   /**
    * The report with every reported address that is not a public unicast address removed and named

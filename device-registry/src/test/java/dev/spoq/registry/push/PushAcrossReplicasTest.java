@@ -225,6 +225,30 @@ class PushAcrossReplicasTest {
   }
 
   @Test
+  void anUnchangedLongPollIsAnsweredWhenItsWaitRunsOutNotUpToASecondLater() throws Exception {
+    RunningRegistry.EnrolledJetson jetson = enrolled("ontime");
+    String etag =
+        b.call("GET", "/api/jetsons/self/peers", jetson.deviceToken(), null).header("ETag");
+    // The container's own async timeout fires on a sweep about once a second, so without the
+    // long-poll timer the overshoot is spread over 0..1 s; with it, it is a round trip.
+    List<Double> overshoots = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      long started = System.nanoTime();
+      HttpResponse<String> waited =
+          sendDevice(b, "/api/jetsons/self/peers?wait=1", jetson.deviceToken(), etag)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(waited.statusCode()).isEqualTo(304);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(seconds).isGreaterThanOrEqualTo(1.0);
+      overshoots.add(seconds - 1.0);
+    }
+    assertThat(overshoots.stream().filter(o -> o < 0.2).count())
+        .as("overshoots past the wait (s): %s", overshoots)
+        .isGreaterThanOrEqualTo(5);
+    awaitWaiters(b, 0);
+  }
+
+  @Test
   void longPollsHoldNoServletThreadAndAreBounded() throws Exception {
     RunningRegistry.EnrolledJetson jetson = enrolled("bound");
     String etag =

@@ -41,6 +41,7 @@ public class AssignmentService {
   private final RelayProperties.Assignment settings;
   private final Clock clock;
   private final JetsonSetChanges jetsonSets;
+  private final RelayLoads relayLoads;
 
   AssignmentService(
       AssignmentRepository assignments,
@@ -49,8 +50,10 @@ public class AssignmentService {
       TransactionTemplate tx,
       RelayProperties properties,
       Clock clock,
-      JetsonSetChanges jetsonSets) {
+      JetsonSetChanges jetsonSets,
+      RelayLoads loads) {
     this.jetsonSets = jetsonSets;
+    this.relayLoads = loads;
     this.assignments = assignments;
     this.relays = relays;
     this.latencies = latencies;
@@ -74,6 +77,7 @@ public class AssignmentService {
       try {
         Placement placement = tx.execute(status -> placeInTransaction(jetsonId));
         if (placement.changed()) {
+          relayLoads.changed();
           jetsonSets.changed();
         }
         return placement;
@@ -110,7 +114,7 @@ public class AssignmentService {
 
   /** Per region, the up relay with the most free room: where agents measure their latency. */
   public List<Relay> probes() {
-    Map<String, Integer> counts = relays.assignedCounts();
+    Map<String, Integer> counts = relayLoads.counts();
     Map<String, Relay> best = new java.util.TreeMap<>();
     Map<String, Integer> bestFree = new java.util.HashMap<>();
     for (Relay r : relays.findAll()) {
@@ -151,18 +155,18 @@ public class AssignmentService {
     assignments.lockJetson(jetsonId);
     Optional<Assignment> existing = assignments.find(jetsonId);
     List<Relay> all = relays.findAll();
-    Map<String, Integer> counts = relays.assignedCounts();
-    List<RelaySelector.Load> loads = new ArrayList<>();
-    for (Relay r : all) {
-      loads.add(new RelaySelector.Load(r, counts.getOrDefault(r.id(), 0)));
-    }
     Map<String, Double> rtts =
         latencies.fresh(jetsonId, clock.instant().minus(settings.latencyMaxAge()));
-    Optional<RelaySelector.Load> current =
-        existing.flatMap(
-            a -> loads.stream().filter(l -> l.relay().id().equals(a.relayId())).findFirst());
-
+    // Most calls keep the relay: decided on counts up to a second old (RelayLoads). Any other
+    // outcome is decided again on exact counts, so a placement or move never rests on stale ones.
+    List<RelaySelector.Load> loads = loads(all, relayLoads.counts());
+    Optional<RelaySelector.Load> current = currentLoad(existing, loads);
     RelaySelector.Decision decision = selector.decide(current, loads, rtts);
+    if (!decision.keep()) {
+      loads = loads(all, relays.assignedCounts());
+      current = currentLoad(existing, loads);
+      decision = selector.decide(current, loads, rtts);
+    }
     if (decision.keep()) {
       Relay relay = current.get().relay();
       return new Placement(existing.get(), relay, relaysOf(decision.candidates()), false);
@@ -210,6 +214,20 @@ public class AssignmentService {
         ProblemTypes.of("no-relay-available"),
         "No relay available",
         "No relay is up with free capacity right now; try again later.");
+  }
+
+  private static List<RelaySelector.Load> loads(List<Relay> all, Map<String, Integer> counts) {
+    List<RelaySelector.Load> loads = new ArrayList<>();
+    for (Relay r : all) {
+      loads.add(new RelaySelector.Load(r, counts.getOrDefault(r.id(), 0)));
+    }
+    return loads;
+  }
+
+  private static Optional<RelaySelector.Load> currentLoad(
+      Optional<Assignment> existing, List<RelaySelector.Load> loads) {
+    return existing.flatMap(
+        a -> loads.stream().filter(l -> l.relay().id().equals(a.relayId())).findFirst());
   }
 
   private static List<Relay> relaysOf(List<RelaySelector.Load> loads) {

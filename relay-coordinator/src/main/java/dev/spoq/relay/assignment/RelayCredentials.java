@@ -33,12 +33,13 @@ public class RelayCredentials {
 
   /** Issues (first call) or re-derives the Jetson's credential. Call inside a transaction. */
   public String current(UUID jetsonId) {
-    Optional<Integer> generation =
-        jdbc.sql("SELECT generation FROM relay_credential WHERE jetson_id = ? FOR UPDATE")
+    Optional<Stored> stored =
+        jdbc.sql(
+                "SELECT generation, token_hash FROM relay_credential WHERE jetson_id = ? FOR UPDATE")
             .param(jetsonId)
-            .query(Integer.class)
+            .query((rs, n) -> new Stored(rs.getInt("generation"), rs.getString("token_hash")))
             .optional();
-    if (generation.isEmpty()) {
+    if (stored.isEmpty()) {
       String credential = derive(jetsonId, 1);
       jdbc.sql(
               "INSERT INTO relay_credential (jetson_id, generation, token_hash) VALUES (?, 1, ?)"
@@ -47,13 +48,18 @@ public class RelayCredentials {
           .update();
       return current(jetsonId);
     }
-    String credential = derive(jetsonId, generation.get());
+    String credential = derive(jetsonId, stored.get().generation());
+    String hash = Tokens.hash(credential);
     // Self-heal after a credential-key change: the stored hash follows the derivation.
-    jdbc.sql("UPDATE relay_credential SET token_hash = ? WHERE jetson_id = ? AND token_hash <> ?")
-        .params(Tokens.hash(credential), jetsonId, Tokens.hash(credential))
-        .update();
+    if (!hash.equals(stored.get().tokenHash())) {
+      jdbc.sql("UPDATE relay_credential SET token_hash = ? WHERE jetson_id = ?")
+          .params(hash, jetsonId)
+          .update();
+    }
     return credential;
   }
+
+  private record Stored(int generation, String tokenHash) {}
 
   /** Replaces the Jetson's credential; the previous one is refused from now on. */
   public String rotate(UUID jetsonId) {
