@@ -4,6 +4,7 @@ import dev.spoq.common.token.Tokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,13 +22,17 @@ import java.util.function.Predicate;
  * the TTL with {@link #useTtl}: long while the feed is healthy, short while it is failing. A
  * negative answer (unknown, revoked) is kept at most {@link #NEGATIVE_TTL}, so a burst of bad
  * tokens costs one registry call each per window, not one per request.
+ *
+ * <p>Each cache holds at most {@link #MAX_ENTRIES} answers (a fleet of 100,000 Jetsons fits twice).
+ * When full, expired answers go first, then arbitrary ones down to 90 %: a flood of distinct tokens
+ * costs the evicted credentials one more introspection each, never the whole cache.
  */
 public class CachingRegistryAuthenticator {
 
   /** Upper bound for caching an inactive answer. */
   public static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
 
-  private static final int MAX_ENTRIES = 100_000;
+  static final int MAX_ENTRIES = 250_000;
 
   private final RegistryClient registry;
   private final Clock clock;
@@ -37,7 +42,7 @@ public class CachingRegistryAuthenticator {
   private final Map<String, Entry<DeviceTokenIntrospection>> devices = new ConcurrentHashMap<>();
   private final Map<String, Entry<ApiKeyIntrospection>> apiKeys = new ConcurrentHashMap<>();
 
-  private record Entry<T>(T value, Instant expires) {}
+  record Entry<T>(T value, Instant expires) {}
 
   public CachingRegistryAuthenticator(RegistryClient registry, Duration ttl, Clock clock) {
     this.registry = registry;
@@ -110,17 +115,26 @@ public class CachingRegistryAuthenticator {
     if (evictions.get() != generation) {
       return value;
     }
-    if (cache.size() >= MAX_ENTRIES) {
-      cache.entrySet().removeIf(e -> !e.getValue().expires().isAfter(now));
-      if (cache.size() >= MAX_ENTRIES) {
-        cache.clear();
-      }
-    }
+    makeRoom(cache, MAX_ENTRIES, now);
     Duration keep = ttl;
     if (!active.test(value) && keep.compareTo(NEGATIVE_TTL) > 0) {
       keep = NEGATIVE_TTL;
     }
     cache.put(key, new Entry<>(value, now.plus(keep)));
     return value;
+  }
+
+  /** Below {@code max} entries: drops expired answers, then arbitrary ones down to 90 % of it. */
+  static <T> void makeRoom(Map<String, Entry<T>> cache, int max, Instant now) {
+    if (cache.size() < max) {
+      return;
+    }
+    cache.values().removeIf(e -> !e.expires().isAfter(now));
+    Iterator<String> keys = cache.keySet().iterator();
+    int target = max - max / 10;
+    while (cache.size() > target && keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
   }
 }

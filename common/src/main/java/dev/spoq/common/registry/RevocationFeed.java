@@ -40,7 +40,7 @@ public class RevocationFeed implements AutoCloseable {
     public static Settings defaults() {
       return new Settings(
           Duration.ofSeconds(25),
-          Duration.ofMinutes(5),
+          Duration.ofMinutes(30),
           Duration.ofSeconds(2),
           Duration.ofSeconds(1));
     }

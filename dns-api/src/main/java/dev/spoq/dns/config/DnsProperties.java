@@ -112,7 +112,7 @@ public record DnsProperties(
    */
   public record Revocation(
       @DefaultValue("25s") Duration pollWait,
-      @DefaultValue("5m") Duration healthyCacheTtl,
+      @DefaultValue("30m") Duration healthyCacheTtl,
       @DefaultValue("2s") Duration fallbackCacheTtl,
       @DefaultValue("1s") Duration retry) {}
 
