@@ -39,6 +39,12 @@ public final class FleetSimulator {
 
   public static void main(String[] args) throws Exception {
     SimOptions options = SimOptions.fromSystemProperties();
+    // Stopped from outside (SIGTERM to Maven), the services and PostgreSQL must not outlive it.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy),
+                "fleet-sim-cleanup"));
     Result result = run(options);
     System.out.println(result.report());
     Files.writeString(options.outDir().resolve("fleet-sim-report.txt"), result.report());
@@ -152,7 +158,12 @@ public final class FleetSimulator {
                 adminKey)) {
           driver.start();
           for (int target : options.steps()) {
-            String fdShortage = fileDescriptorShortage(options, target, nodes.get(0));
+            String fdShortage =
+                fileDescriptorShortage(
+                    options,
+                    target,
+                    nodes.get(0),
+                    steps.isEmpty() ? null : steps.get(steps.size() - 1));
             if (fdShortage != null) {
               log.info("{} Jetsons: not tried ({})", target, fdShortage);
               steps.add(notTried(target, fdShortage));
@@ -358,7 +369,14 @@ public final class FleetSimulator {
    * Held long-polls take one socket each in the registry and in the simulator: a size beyond either
    * process's open-file limit (less room for the rest) cannot be held, whatever the code.
    */
-  static String fileDescriptorShortage(SimOptions options, int jetsons, ServiceNode registry) {
+  /**
+   * Why {@code jetsons} cannot be tried in this process's and the registry's open-file limits, or
+   * null. Each held long-poll needs a socket at both ends, and keep-alive connections of the other
+   * request kinds come on top: after a first size, the registry's measured open files per Jetson
+   * scale the estimate (at 10,000 it held 1.73 per Jetson).
+   */
+  static String fileDescriptorShortage(
+      SimOptions options, int jetsons, ServiceNode registry, StepResult previous) {
     if (!options.peerMode().equals("longpoll")) {
       return null;
     }
@@ -367,13 +385,20 @@ public final class FleetSimulator {
     long limit =
         Math.min(
             simulator < 0 ? Long.MAX_VALUE : simulator, service < 0 ? Long.MAX_VALUE : service);
-    if (jetsons + FD_HEADROOM <= limit) {
+    double perJetson = 1.0;
+    Integer measured = previous == null ? null : previous.openFilesMax().get(registry.name());
+    if (measured != null && measured > 0 && previous.jetsons() > 0) {
+      perJetson = Math.max(1.0, (double) measured / previous.jetsons());
+    }
+    long needed = (long) Math.ceil(jetsons * perJetson) + FD_HEADROOM;
+    if (needed <= limit) {
       return null;
     }
     return String.format(
-        "%,d held long-polls need %,d sockets in the registry and in the simulator; the open-file"
-            + " limit here is %,d (simulator) / %,d (registry), and this container may not raise it",
-        jetsons, jetsons, simulator, service);
+        "%,d Jetsons need about %,d sockets in the registry and in the simulator (%.2f per Jetson:"
+            + " a held long-poll each, plus keep-alive connections); the open-file limit here is"
+            + " %,d (simulator) / %,d (registry), and this container may not raise it",
+        jetsons, needed, perJetson, simulator, service);
   }
 
   /** File descriptors kept free for everything but the held long-polls. */

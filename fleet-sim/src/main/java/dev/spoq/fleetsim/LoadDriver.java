@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,10 @@ final class LoadDriver implements AutoCloseable {
   private final String dns;
   private final String coordinator;
   private final String adminKey;
-  private final HttpClient http;
+  // One client per sim.jetsonsPerClient Jetsons, made on first use: each has its own pool and
+  // selector thread, as each agent has its own; one JDK client for 10,000 Jetsons stalled for
+  // seconds at a time while the services stood idle.
+  private final Map<Integer, HttpClient> clients = new ConcurrentHashMap<>();
   private final ExecutorService httpExecutor = Executors.newFixedThreadPool(4);
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final Semaphore slots;
@@ -69,12 +73,6 @@ final class LoadDriver implements AutoCloseable {
     this.coordinator = coordinator;
     this.adminKey = adminKey;
     this.slots = new Semaphore(options.maxInFlight());
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(httpExecutor)
-            .build();
     for (Kind k : Kind.values()) {
       fired.put(k, new AtomicLong());
     }
@@ -126,6 +124,17 @@ final class LoadDriver implements AutoCloseable {
 
   int inFlight() {
     return options.maxInFlight() - slots.availablePermits();
+  }
+
+  private HttpClient client(SimulatedJetson j) {
+    return clients.computeIfAbsent(
+        j.index / options.jetsonsPerClient(),
+        i ->
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(httpExecutor)
+                .build());
   }
 
   private boolean longPoll() {
@@ -185,7 +194,8 @@ final class LoadDriver implements AutoCloseable {
     if (kind == Kind.PEERS) {
       j.peerRequestInFlight = true;
     }
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    client(j)
+        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete(
             (response, failure) -> {
               slots.release();
@@ -229,7 +239,8 @@ final class LoadDriver implements AutoCloseable {
     if (j.etag != null) {
       b.header("If-None-Match", j.etag);
     }
-    http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+    client(j)
+        .sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
         .whenComplete(
             (response, failure) -> {
               j.peerRequestInFlight = false;

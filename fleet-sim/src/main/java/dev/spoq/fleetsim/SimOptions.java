@@ -25,6 +25,9 @@ import java.util.List;
  * @param requestTimeout how long a request may take before it counts as an error
  * @param maxInFlight requests in flight at once (long-polls are not counted)
  * @param provisionThreads parallel enrolments while growing the fleet
+ * @param jetsonsPerClient Jetsons sharing one HTTP client (its connection pool and selector
+ *     thread); real agents each have their own, and one JDK client for a whole large fleet becomes
+ *     the bottleneck itself
  * @param jfr record a JFR profile of every service and print its hottest frames
  * @param outDir logs, JFR files and the report
  * @param repoRoot where the services' exec jars are built
@@ -46,6 +49,7 @@ record SimOptions(
     Duration requestTimeout,
     int maxInFlight,
     int provisionThreads,
+    int jetsonsPerClient,
     boolean jfr,
     Path outDir,
     Path repoRoot,
@@ -75,6 +79,7 @@ record SimOptions(
             Duration.parse(prop("sim.requestTimeout", "PT10S")),
             Integer.parseInt(prop("sim.maxInFlight", "4096")),
             Integer.parseInt(prop("sim.provisionThreads", "8")),
+            Integer.parseInt(prop("sim.jetsonsPerClient", "250")),
             Boolean.parseBoolean(prop("sim.jfr", "false")),
             out.isEmpty()
                 ? root.resolve("fleet-sim/target/fleet-sim")
@@ -103,6 +108,9 @@ record SimOptions(
     }
     if (maxInFlight < 1 || provisionThreads < 1 || provisionThreads > 64) {
       throw new IllegalArgumentException("sim.maxInFlight >= 1, sim.provisionThreads 1..64");
+    }
+    if (jetsonsPerClient < 1) {
+      throw new IllegalArgumentException("sim.jetsonsPerClient >= 1");
     }
   }
 
