@@ -90,7 +90,7 @@ final class Report {
           String.format(
               "  PostgreSQL client connections (max): %d open, %d running a statement%n",
               s.pgConnectionsMax(), s.pgActiveMax()));
-      out.append("  RSS (max):");
+      out.append("  resident memory (max; ZGC's three heap views counted once):");
       s.rssMaxBytes().forEach((n, b) -> out.append(String.format(" %s %d MiB;", n, b >> 20)));
       out.append("\n  open file descriptors (max):");
       s.openFilesMax().forEach((n, f) -> out.append(String.format(" %s %d;", n, f)));
@@ -172,10 +172,16 @@ final class Report {
   }
 
   private static String flags(SimOptions o) {
-    try {
-      return ServiceNode.shippedJvmFlags(o.repoRoot());
-    } catch (Exception e) {
-      return "(unknown: " + e.getMessage() + ")";
+    StringBuilder out = new StringBuilder();
+    for (String module : List.of("device-registry", "dns-api", "relay-coordinator")) {
+      String flags;
+      try {
+        flags = ServiceNode.shippedJvmFlags(o.repoRoot(), module);
+      } catch (Exception e) {
+        flags = "(unknown: " + e.getMessage() + ")";
+      }
+      out.append(out.length() == 0 ? "" : "; ").append(module).append(' ').append(flags);
     }
+    return out.toString();
   }
 }

@@ -29,23 +29,38 @@ final class ServiceNode implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final Path jfrFile;
+  private final boolean zgc;
 
-  private ServiceNode(String name, int port, Process process, Path log, Path jfrFile) {
+  private ServiceNode(String name, int port, Process process, Path log, Path jfrFile, boolean zgc) {
     this.name = name;
     this.port = port;
     this.process = process;
     this.log = log;
     this.jfrFile = jfrFile;
+    this.zgc = zgc;
   }
 
-  /** The JVM flags of deploy/docker/Dockerfile's {@code JAVA_TOOL_OPTIONS}. */
-  static String shippedJvmFlags(Path repoRoot) throws IOException {
+  /**
+   * The JVM flags the image gives {@code module}: deploy/docker/Dockerfile's {@code
+   * JAVA_TOOL_OPTIONS}, its {@code ${JAVA_GC}} build argument as docker-compose.yml sets it for the
+   * module (else the Dockerfile's default).
+   */
+  static String shippedJvmFlags(Path repoRoot, String module) throws IOException {
     String dockerfile = Files.readString(repoRoot.resolve("deploy/docker/Dockerfile"));
-    Matcher m = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
-    if (!m.find()) {
+    Matcher flags = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
+    if (!flags.find()) {
       throw new IllegalStateException("no JAVA_TOOL_OPTIONS in deploy/docker/Dockerfile");
     }
-    return m.group(1);
+    Matcher gcDefault = Pattern.compile("(?m)^ARG JAVA_GC=\"?([^\"\n]*)\"?$").matcher(dockerfile);
+    String gc = gcDefault.find() ? gcDefault.group(1) : "";
+    String compose = Files.readString(repoRoot.resolve("docker-compose.yml"));
+    Matcher composeGc =
+        Pattern.compile("MODULE: " + Pattern.quote(module) + ",[^}\n]*JAVA_GC: \"([^\"]*)\"")
+            .matcher(compose);
+    if (composeGc.find()) {
+      gc = composeGc.group(1);
+    }
+    return flags.group(1).replace("${JAVA_GC}", gc).trim().replaceAll("\\s+", " ");
   }
 
   static ServiceNode start(
@@ -76,12 +91,19 @@ final class ServiceNode implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> environment = builder.environment();
-    environment.put("JAVA_TOOL_OPTIONS", shippedJvmFlags(options.repoRoot()));
+    String jvmFlags = shippedJvmFlags(options.repoRoot(), name);
+    environment.put("JAVA_TOOL_OPTIONS", jvmFlags);
     environment.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
     environment.put("SERVER_PORT", Integer.toString(port));
     environment.put("SPRING_APPLICATION_JSON", springJson);
     environment.putAll(env);
-    return new ServiceNode(name, port, builder.start(), log, options.jfr() ? jfr : null);
+    return new ServiceNode(
+        name,
+        port,
+        builder.start(),
+        log,
+        options.jfr() ? jfr : null,
+        jvmFlags.contains("-XX:+UseZGC"));
   }
 
   void awaitHealthy(Duration timeout) throws InterruptedException {
@@ -119,19 +141,34 @@ final class ServiceNode implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Resident set size in bytes (Linux /proc), or -1 when unknown. */
+  /**
+   * Resident memory in bytes (Linux /proc), or -1 when unknown. JDK 17's ZGC maps its heap three
+   * times (one shared-memory view per colour), and VmRSS counts each view: its shared memory is
+   * counted once here.
+   */
   long rssBytes() {
     try {
+      long anon = -1;
+      long file = 0;
+      long shmem = 0;
       for (String line :
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        long kib = line.matches("Rss\\w+:.*") ? Long.parseLong(line.replaceAll("[^0-9]", "")) : 0;
+        if (line.startsWith("RssAnon:")) {
+          anon = kib;
+        } else if (line.startsWith("RssFile:")) {
+          file = kib;
+        } else if (line.startsWith("RssShmem:")) {
+          shmem = kib;
         }
       }
+      if (anon < 0) {
+        return -1;
+      }
+      return (anon + file + (zgc ? shmem / 3 : shmem)) * 1024;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
-    return -1;
   }
 
   /** The JFR file {@link #stopJfr} writes, if profiling. */

@@ -42,6 +42,7 @@ class FleetSimulatorSmokeTest {
             Duration.ofSeconds(60),
             1024,
             4,
+            8, // three HTTP clients for 20 Jetsons
             true,
             out,
             SimOptions.findRepoRoot(),
@@ -82,7 +83,9 @@ class FleetSimulatorSmokeTest {
         .contains("total requests/s")
         .contains("load average (1 min) during the hold")
         .contains("ms/request")
-        .contains("CPU with no Jetson");
+        .contains("CPU with no Jetson")
+        // the image's flags, with the collector docker-compose.yml picks for each service
+        .contains("device-registry -XX:+UseZGC -XX:MaxRAMPercentage=75");
     // the profiles start after warm-up and cover the hold
     assertThat(result.notes()).hasSize(3);
     assertThat(result.notes())
