@@ -16,6 +16,7 @@ import dev.spoq.jump.upstream.UpstreamConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,9 @@ import org.springframework.context.SmartLifecycle;
  * and audit. Host key and upstream client key are ed25519 files created on first start.
  */
 public class JumpSshServer implements SmartLifecycle {
+
+  /** How long a stopping router lets its open sessions finish after it stops accepting. */
+  static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(3);
 
   private static final Logger log = LoggerFactory.getLogger(JumpSshServer.class);
 
@@ -81,7 +85,7 @@ public class JumpSshServer implements SmartLifecycle {
     pumps = Executors.newCachedThreadPool(daemonThreads("jump-bridge-"));
     upstream = new UpstreamConnector(props.upstream(), upstreamKey);
 
-    SshServer ssh = SshServer.setUpDefaultServer();
+    SshServer ssh = ServerBuilder.builder().factory(DrainableSshServer::new).build();
     CryptoPolicy.apply(ssh, ServerBuilder.DH2KEX);
     ssh.setHost(props.ssh().bindAddress());
     ssh.setPort(props.ssh().port());
@@ -145,6 +149,15 @@ public class JumpSshServer implements SmartLifecycle {
     SshServer ssh = server;
     server = null;
     if (ssh != null) {
+      if (ssh instanceof DrainableSshServer drainable) {
+        try {
+          // Short commands (scp, a probe, a ControlMaster's first channel) finish; the rest are
+          // cut after the grace, as before.
+          drainable.drain(SHUTDOWN_DRAIN);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       try {
         ssh.stop(true);
       } catch (IOException e) {
