@@ -52,7 +52,7 @@ public class JumpSshServer implements SmartLifecycle {
   private final ConnectionGuard guard;
   private final SessionTracker tracker;
   private final TrustedProxies balancers;
-  private volatile SshServer server;
+  private volatile DrainableSshServer server;
   private volatile UpstreamConnector upstream;
   private volatile ExecutorService pumps;
   private volatile KeyPair hostKey;
@@ -85,7 +85,8 @@ public class JumpSshServer implements SmartLifecycle {
     pumps = Executors.newCachedThreadPool(daemonThreads("jump-bridge-"));
     upstream = new UpstreamConnector(props.upstream(), upstreamKey);
 
-    SshServer ssh = ServerBuilder.builder().factory(DrainableSshServer::new).build();
+    DrainableSshServer ssh =
+        (DrainableSshServer) ServerBuilder.builder().factory(DrainableSshServer::new).build();
     CryptoPolicy.apply(ssh, ServerBuilder.DH2KEX);
     ssh.setHost(props.ssh().bindAddress());
     ssh.setPort(props.ssh().port());
@@ -146,17 +147,15 @@ public class JumpSshServer implements SmartLifecycle {
 
   @Override
   public synchronized void stop() {
-    SshServer ssh = server;
+    DrainableSshServer ssh = server;
     server = null;
     if (ssh != null) {
-      if (ssh instanceof DrainableSshServer drainable) {
-        try {
-          // Short commands (scp, a probe, a ControlMaster's first channel) finish; the rest are
-          // cut after the grace, as before.
-          drainable.drain(SHUTDOWN_DRAIN);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      try {
+        // Short commands (scp, a probe, a ControlMaster's first channel) finish; the rest are
+        // cut after the grace, as before.
+        ssh.drain(SHUTDOWN_DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       try {
         ssh.stop(true);
